@@ -1,0 +1,2 @@
+export { fetchHealth, formatHealth, type Health } from "./health.ts";
+export { buildProgram } from "./program.ts";
