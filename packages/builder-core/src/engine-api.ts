@@ -1,4 +1,6 @@
-import { request } from "node:http";
+import { type ClientRequest, type IncomingMessage, request } from "node:http";
+import type { Readable } from "node:stream";
+import type { z } from "zod";
 
 export interface EngineResponse {
   statusCode: number;
@@ -36,4 +38,97 @@ export async function pingEngine(socketPath: string, timeoutMs = 2_000): Promise
   } catch {
     return false;
   }
+}
+
+/** What the build, image and cache helpers need of an engine: where its API listens. */
+export interface EngineTarget {
+  socketPath: string;
+  /** Named in errors. */
+  id?: string;
+  /** When known, a build watches it to report an engine that dies mid-build. */
+  pid?: number;
+}
+
+export interface EngineStreamOptions {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Streamed as the request body (chunked); the request ends when it ends. */
+  body?: Readable;
+  /** Aborting destroys the request, which is how a client cancels a build. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Starts a request whose response is read as a stream (build and import progress). Resolves once
+ * the response headers arrive; no deadline, since builds take as long as they take.
+ */
+export function engineStream(
+  socketPath: string,
+  options: EngineStreamOptions,
+): { request: ClientRequest; response: Promise<IncomingMessage> } {
+  const req = request({
+    socketPath,
+    method: options.method,
+    path: options.path,
+    headers: options.headers,
+    signal: options.signal,
+  });
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    req.on("response", resolve);
+    req.on("error", reject);
+  });
+  if (options.body) {
+    options.body.on("error", (error) => req.destroy(error));
+    options.body.pipe(req);
+  } else {
+    req.end();
+  }
+  return { request: req, response };
+}
+
+/** Splits a response of JSON lines (Docker's progress streams) into parsed values. */
+export async function* jsonLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<unknown> {
+  let pending = "";
+  for await (const chunk of stream) {
+    pending += typeof chunk === "string" ? chunk : chunk.toString("utf8");
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line) yield JSON.parse(line);
+      newline = pending.indexOf("\n");
+    }
+  }
+  if (pending.trim()) yield JSON.parse(pending);
+}
+
+/** A JSON request whose answer is validated; throws with the engine's message on an error code. */
+export async function engineJson<T>(
+  socketPath: string,
+  method: string,
+  path: string,
+  schema: z.ZodType<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const res = await engineRequest(socketPath, method, path, timeoutMs);
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    throw new Error(
+      `engine answered ${res.statusCode} to ${method} ${path}: ${engineMessage(res)}`,
+    );
+  }
+  return schema.parse(JSON.parse(res.body));
+}
+
+/** The `message` of a Docker API error body, or the raw body. */
+export function engineMessage(res: EngineResponse): string {
+  try {
+    const parsed: unknown = JSON.parse(res.body);
+    if (parsed && typeof parsed === "object" && "message" in parsed) {
+      return String(parsed.message);
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return res.body.trim();
 }

@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { pingEngine } from "./engine-api.ts";
@@ -25,12 +25,19 @@ export function findDockerd(): string | undefined {
   return DOCKERD_CANDIDATES.find((candidate) => existsSync(candidate));
 }
 
+/** True while the process runs; a zombie (exited, not yet reaped) counts as gone. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // "pid (comm) S ...": the state follows the last ')'
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 
@@ -144,6 +151,40 @@ export async function releaseEngineMounts(paths: EnginePaths): Promise<void> {
   }
 }
 
+/**
+ * A dockerd that is killed leaves its children running: containerd, runc and the processes of the
+ * RUN step it was executing (in their own session and mount namespace). They are found by the
+ * engine's folders in their command line, or, for step processes, in their mounts; all are killed.
+ * Returns how many were killed.
+ */
+export async function killEngineLeftovers(paths: EnginePaths): Promise<number> {
+  const ownMountNs = await readlink("/proc/self/ns/mnt").catch(() => "");
+  const markers = [paths.dataRoot, paths.execRoot];
+  let killed = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8")).replace(/\0/g, " ");
+      let belongs = markers.some(
+        (marker) => cmdline.includes(`${marker}/`) || cmdline.includes(`${marker} `),
+      );
+      if (!belongs && (await readlink(`/proc/${pid}/ns/mnt`)) !== ownMountNs) {
+        const mounts = await readFile(`/proc/${pid}/mountinfo`, "utf8");
+        belongs = mounts.includes(`${paths.dataRoot}/`);
+      }
+      if (belongs && isProcessAlive(pid)) {
+        process.kill(pid, "SIGKILL");
+        killed += 1;
+      }
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return killed;
+}
+
 /** Stops an engine: SIGTERM, then SIGKILL if it has not exited within the grace period. */
 export async function stopEngine(handle: EngineHandle, graceMs = 10_000): Promise<void> {
   if (isProcessAlive(handle.pid)) {
@@ -154,6 +195,24 @@ export async function stopEngine(handle: EngineHandle, graceMs = 10_000): Promis
       await waitFor(() => !isProcessAlive(handle.pid), 2_000);
     }
   }
-  await releaseEngineMounts(handle.paths);
-  await rm(handle.paths.metaFile, { force: true });
+  await cleanupEngineFolders(handle.paths);
+}
+
+/**
+ * After an engine's dockerd is gone: whatever a killed engine left (containerd, runc, step
+ * processes, its mounts, the containerd pid file in its exec root, which would make the next
+ * dockerd wait for a dead containerd) goes too, and engine.json is removed. The data root stays.
+ */
+export async function cleanupEngineFolders(paths: EnginePaths): Promise<void> {
+  if ((await killEngineLeftovers(paths)) > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await releaseEngineMounts(paths);
+  await rm(paths.execRoot, { recursive: true, force: true }).catch(() => undefined);
+  const runDir = dirname(paths.socketPath);
+  if (!runDir.startsWith(`${paths.dir}/`)) {
+    // the short folder under /tmp that a deep state directory needs for its sockets
+    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  await rm(paths.metaFile, { force: true });
 }

@@ -1,3 +1,30 @@
+export { type BaseImage, type BaseImageOptions, ensureBaseImage } from "./base-image.ts";
+export {
+  type BuildError,
+  type BuildErrorKind,
+  type BuildEvent,
+  type BuildOptions,
+  type BuildSummary,
+  buildOptionsSchema,
+  classifyEngineError,
+  runBuild,
+} from "./build.ts";
+export {
+  type CacheLimitResult,
+  type CacheRecord,
+  type CacheUsage,
+  cacheUsage,
+  enforceCacheLimit,
+  type PruneOptions,
+  type PruneResult,
+  pruneCache,
+} from "./cache.ts";
+export {
+  type ContextEntrySize,
+  type ContextStats,
+  ContextTooLargeError,
+  packContext,
+} from "./context.ts";
 export {
   type EngineHandle,
   type EngineMeta,
@@ -7,6 +34,28 @@ export {
   startEngine,
   stopEngine,
 } from "./engine.ts";
-export { engineRequest, pingEngine } from "./engine-api.ts";
+export { type EngineTarget, engineRequest, pingEngine } from "./engine-api.ts";
 export { type EnginePaths, enginePaths } from "./paths.ts";
+export {
+  BuilderPool,
+  type BuilderPoolOptions,
+  type EngineKind,
+  type PoolBuild,
+  type PoolBuildRequest,
+  type PoolBuildResult,
+  type PoolEvent,
+  type PoolSettings,
+  type PoolSettingsInput,
+  type PoolStatus,
+  poolSettingsSchema,
+} from "./pool.ts";
 export { type BuilderEnginesHealth, type EngineProbe, probeBuilderEngines } from "./probe.ts";
+export {
+  type BuildStep,
+  decodeStatusResponse,
+  decodeTraceAux,
+  type StatusUpdate,
+  type StepEvent,
+  type StepLog,
+  StepTracker,
+} from "./trace.ts";

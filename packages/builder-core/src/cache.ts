@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { type EngineTarget, engineJson } from "./engine-api.ts";
+
+const recordSchema = z.object({
+  ID: z.string(),
+  Parent: z.string().nullish(),
+  Type: z.string(),
+  Description: z.string().nullish(),
+  InUse: z.boolean(),
+  Shared: z.boolean(),
+  Size: z.number(),
+  CreatedAt: z.string().nullish(),
+  LastUsedAt: z.string().nullish(),
+  UsageCount: z.number(),
+});
+
+const dfSchema = z.object({ BuildCache: z.array(recordSchema).nullish() });
+
+export interface CacheRecord {
+  id: string;
+  parent?: string;
+  type: string;
+  description?: string;
+  inUse: boolean;
+  shared: boolean;
+  sizeBytes: number;
+  createdAt?: string;
+  lastUsedAt?: string;
+  usageCount: number;
+}
+
+export interface CacheUsage {
+  records: CacheRecord[];
+  count: number;
+  totalBytes: number;
+  /** Not in use and not shared with images: what a prune can free. */
+  reclaimableBytes: number;
+  sharedBytes: number;
+  inUseBytes: number;
+}
+
+/** The engine's BuildKit cache records and their totals (from `GET /system/df`). */
+export async function cacheUsage(engine: EngineTarget): Promise<CacheUsage> {
+  const df = await engineJson(engine.socketPath, "GET", "/v1.41/system/df", dfSchema, 60_000);
+  const records: CacheRecord[] = (df.BuildCache ?? []).map((record) => ({
+    id: record.ID,
+    ...(record.Parent && { parent: record.Parent }),
+    type: record.Type,
+    ...(record.Description && { description: record.Description }),
+    inUse: record.InUse,
+    shared: record.Shared,
+    sizeBytes: record.Size,
+    ...(record.CreatedAt && { createdAt: record.CreatedAt }),
+    ...(record.LastUsedAt && { lastUsedAt: record.LastUsedAt }),
+    usageCount: record.UsageCount,
+  }));
+  const sum = (filter: (record: CacheRecord) => boolean) =>
+    records.filter(filter).reduce((total, record) => total + record.sizeBytes, 0);
+  return {
+    records,
+    count: records.length,
+    totalBytes: sum(() => true),
+    reclaimableBytes: sum((record) => !record.inUse && !record.shared),
+    sharedBytes: sum((record) => record.shared),
+    inUseBytes: sum((record) => record.inUse),
+  };
+}
+
+export const pruneOptionsSchema = z.object({
+  /** Keep at most this many bytes of cache (least recently used goes first). */
+  keepStorageBytes: z.number().int().nonnegative().optional(),
+  /** BuildKit prune filters, e.g. { until: ["24h"], type: ["regular"] }. */
+  filters: z.record(z.string(), z.array(z.string())).optional(),
+  /** Also remove records that are shared with images or internal. */
+  all: z.boolean().default(false),
+});
+export type PruneOptions = z.input<typeof pruneOptionsSchema>;
+
+export interface PruneResult {
+  deletedIds: string[];
+  reclaimedBytes: number;
+}
+
+const pruneResponseSchema = z.object({
+  CachesDeleted: z.array(z.string()).nullish(),
+  SpaceReclaimed: z.number(),
+});
+
+export async function pruneCache(
+  engine: EngineTarget,
+  options: PruneOptions = {},
+): Promise<PruneResult> {
+  const parsed = pruneOptionsSchema.parse(options);
+  const query = new URLSearchParams();
+  if (parsed.keepStorageBytes !== undefined) {
+    query.set("keep-storage", String(parsed.keepStorageBytes));
+  }
+  if (parsed.filters) query.set("filters", JSON.stringify(parsed.filters));
+  if (parsed.all) query.set("all", "1");
+  const result = await engineJson(
+    engine.socketPath,
+    "POST",
+    `/v1.41/build/prune?${query}`,
+    pruneResponseSchema,
+    120_000,
+  );
+  return { deletedIds: result.CachesDeleted ?? [], reclaimedBytes: result.SpaceReclaimed };
+}
+
+export interface CacheLimitResult {
+  limitBytes: number;
+  beforeBytes: number;
+  afterBytes: number;
+  pruned: boolean;
+  reclaimedBytes: number;
+}
+
+/** Prunes the cache down to `limitBytes` when it is over it; otherwise leaves it as it is. */
+export async function enforceCacheLimit(
+  engine: EngineTarget,
+  limitBytes: number,
+): Promise<CacheLimitResult> {
+  const limit = z.number().int().nonnegative().parse(limitBytes);
+  const before = await cacheUsage(engine);
+  if (before.totalBytes <= limit) {
+    return {
+      limitBytes: limit,
+      beforeBytes: before.totalBytes,
+      afterBytes: before.totalBytes,
+      pruned: false,
+      reclaimedBytes: 0,
+    };
+  }
+  const result = await pruneCache(engine, { keepStorageBytes: limit });
+  const after = await cacheUsage(engine);
+  return {
+    limitBytes: limit,
+    beforeBytes: before.totalBytes,
+    afterBytes: after.totalBytes,
+    pruned: true,
+    reclaimedBytes: result.reclaimedBytes,
+  };
+}

@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import tar from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContextTooLargeError, packContext } from "./context.ts";
+
+async function listTar(stream: NodeJS.ReadableStream): Promise<Map<string, string>> {
+  const extract = tar.extract();
+  const entries = new Map<string, string>();
+  const done = (async () => {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      const { name, type, linkname } = entry.header;
+      entries.set(
+        name,
+        type === "symlink"
+          ? `-> ${linkname}`
+          : type === "directory"
+            ? "<dir>"
+            : `${Buffer.concat(chunks)}`,
+      );
+    }
+  })();
+  stream.on("error", (error) => extract.destroy(error));
+  stream.pipe(extract);
+  await done;
+  return entries;
+}
+
+describe("packContext", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "slipway-context-"));
+    await mkdir(join(dir, "src/deep"), { recursive: true });
+    await mkdir(join(dir, "node_modules/pkg"), { recursive: true });
+    await mkdir(join(dir, "logs"), { recursive: true });
+    await writeFile(join(dir, "Dockerfile"), "FROM scratch\n");
+    await writeFile(
+      join(dir, ".dockerignore"),
+      "# comment\nnode_modules\n*.log\nlogs/*\n!logs/keep.txt\nDockerfile\n",
+    );
+    await writeFile(join(dir, "src/main.c"), "int main(){}\n");
+    await writeFile(join(dir, "src/deep/big.bin"), Buffer.alloc(50_000, 1));
+    await writeFile(join(dir, "node_modules/pkg/index.js"), "x".repeat(1000));
+    await writeFile(join(dir, "debug.log"), "noise");
+    await writeFile(join(dir, "logs/a.txt"), "no");
+    await writeFile(join(dir, "logs/keep.txt"), "yes");
+    await symlink("src/main.c", join(dir, "link"));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("streams the context honouring .dockerignore, and counts what it sent", async () => {
+    const packed = await packContext({ contextDir: dir, dockerfilePath: join(dir, "Dockerfile") });
+    const entries = await listTar(packed.stream);
+    expect([...entries.keys()].sort()).toEqual([
+      ".dockerignore",
+      "Dockerfile",
+      "link",
+      "logs",
+      "logs/keep.txt",
+      "src",
+      "src/deep",
+      "src/deep/big.bin",
+      "src/main.c",
+    ]);
+    expect(entries.get("Dockerfile")).toBe("FROM scratch\n");
+    expect(entries.get("link")).toBe("-> src/main.c");
+    expect(packed.dockerfileName).toBe("Dockerfile");
+    const { stats } = packed;
+    expect(stats.fileCount).toBe(5);
+    expect(stats.bytesSent).toBeGreaterThan(50_000);
+    expect(stats.ignoredCount).toBe(3);
+    expect(stats.largestFiles[0]).toEqual({ path: "src/deep/big.bin", bytes: 50_000 });
+    expect(stats.largestDirectories.map((d) => d.path)).toEqual(["src", "src/deep", "logs"]);
+  });
+
+  it("adds a Dockerfile from outside the context under a generated name", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "slipway-dockerfile-"));
+    try {
+      await writeFile(join(outside, "Build.dockerfile"), "FROM scratch\nCOPY . .\n");
+      const packed = await packContext({
+        contextDir: join(dir, "src"),
+        dockerfilePath: join(outside, "Build.dockerfile"),
+      });
+      const entries = await listTar(packed.stream);
+      expect(packed.dockerfileName).toMatch(/^\.dockerfile\.[0-9a-f]{12}$/);
+      expect(entries.get(packed.dockerfileName)).toBe("FROM scratch\nCOPY . .\n");
+      expect(entries.has("main.c")).toBe(true);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("stops with ContextTooLargeError past the limit, without reading the rest", async () => {
+    const packed = await packContext({
+      contextDir: dir,
+      dockerfilePath: join(dir, "Dockerfile"),
+      maxBytes: 10_000,
+    });
+    const error = await listTar(packed.stream).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ContextTooLargeError);
+    expect(packed.stats.bytesSent).toBeLessThan(80_000);
+  });
+});

@@ -1,0 +1,625 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { type BuildOptions, type BuildSummary, runBuild, summaryWithoutEngine } from "./build.ts";
+import {
+  cleanupEngineFolders,
+  type EngineHandle,
+  engineMetaSchema,
+  isProcessAlive,
+  startEngine,
+  stopEngine,
+} from "./engine.ts";
+import { buildersDir, enginePaths } from "./paths.ts";
+
+export const poolSettingsSchema = z.object({
+  /** Start clone engines when every engine of a project+platform is full. */
+  autoscalingEnabled: z.boolean().default(false),
+  /** Builds one engine runs at once. */
+  buildsPerBuilder: z.number().int().min(1).default(1),
+  /** Engines per project+platform, the main one included. */
+  maxBuilders: z.number().int().min(1).default(3),
+  /** A clone with no build for this long is stopped and deleted. */
+  cloneIdleStopMs: z.number().int().nonnegative().default(60_000),
+  /** A main engine with no build for this long is stopped (its cache stays on disk). */
+  mainIdleStopMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(15 * 60_000),
+});
+export type PoolSettings = z.output<typeof poolSettingsSchema>;
+export type PoolSettingsInput = z.input<typeof poolSettingsSchema>;
+
+export interface BuilderPoolOptions {
+  stateDir: string;
+  /** Defaults for every project. */
+  settings?: PoolSettingsInput;
+  /** Runs on each engine once it answers, before its first build (e.g. ensureBaseImage). */
+  prepareEngine?: (engine: EngineHandle) => Promise<unknown>;
+  onEvent?: (event: PoolEvent) => void;
+}
+
+export type PoolEvent =
+  | { type: "engine-started"; engineId: string; kind: EngineKind; seededFrom: string }
+  | { type: "engine-stopped"; engineId: string; kind: EngineKind; reason: string }
+  | { type: "snapshot"; key: string; takenAt: string; durationMs: number }
+  | { type: "orphan-stopped"; engineId: string; pid: number };
+
+export type EngineKind = "main" | "clone";
+
+export interface PoolBuildRequest {
+  projectId: string;
+  /** e.g. linux/amd64: builds are scheduled per project and platform. */
+  platform: string;
+  build: BuildOptions;
+}
+
+export interface PoolBuildResult extends BuildSummary {
+  engineId?: string;
+  engineKind?: EngineKind;
+  /** Time spent waiting in the queue and for the engine to start. */
+  queuedMs: number;
+}
+
+export interface PoolBuild {
+  buildId: string;
+  result: Promise<PoolBuildResult>;
+  readonly state: "queued" | "running" | "done";
+  /** 1-based position in its project+platform queue while queued. */
+  readonly queuePosition: number | undefined;
+  readonly engineId: string | undefined;
+}
+
+interface Job {
+  buildId: string;
+  group: Group;
+  options: BuildOptions;
+  state: "queued" | "running" | "done";
+  engine?: PoolEngine;
+  submittedAt: number;
+  resolve: (result: PoolBuildResult) => void;
+}
+
+interface PoolEngine {
+  id: string;
+  kind: EngineKind;
+  group: Group;
+  ready: Promise<EngineHandle>;
+  handle?: EngineHandle;
+  running: Set<Job>;
+  retired: boolean;
+  seededFrom: string;
+  idleTimer?: NodeJS.Timeout;
+}
+
+interface Snapshot {
+  dir: string;
+  takenAt: string;
+}
+
+interface Group {
+  key: string;
+  projectId: string;
+  platform: string;
+  slug: string;
+  engines: PoolEngine[];
+  queue: Job[];
+  cloneCounter: number;
+  /** The main's cache copy that clones start from. */
+  snapshot?: Snapshot;
+  /** A copy under way: invalidated (and its cp killed) when the main starts a build. */
+  copying?: { child: ChildProcess; invalid: boolean };
+  /** The main ran builds since the last snapshot. */
+  dirty: boolean;
+  /** Set while a retired main cleans up, so its successor waits for the folders. */
+  mainRetiring?: Promise<void>;
+}
+
+export interface PoolStatus {
+  engines: {
+    id: string;
+    projectId: string;
+    platform: string;
+    kind: EngineKind;
+    state: "starting" | "ready";
+    runningBuilds: number;
+    pid?: number;
+    seededFrom: string;
+  }[];
+  queued: { buildId: string; projectId: string; platform: string; position: number }[];
+  snapshots: { projectId: string; platform: string; takenAt: string }[];
+}
+
+function slugify(value: string): string {
+  const readable = value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 24);
+  const digest = createHash("sha256").update(value).digest("hex").slice(0, 6);
+  return `${readable || "x"}-${digest}`;
+}
+
+/** Copies a folder (reflink where the filesystem can); the child is returned to be killable. */
+function copyTree(from: string, to: string): { child: ChildProcess; done: Promise<void> } {
+  const child = spawn("cp", ["-a", "--reflink=auto", from, to], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`cp ${from} failed (${code ?? signal}): ${stderr.trim()}`)),
+    );
+  });
+  return { child, done };
+}
+
+/**
+ * Schedules builds on engines per (project, platform). Each has one MAIN engine whose data root is
+ * the project's persistent cache. With autoscaling on, when every engine runs `buildsPerBuilder`
+ * builds, CLONE engines (up to `maxBuilders` in all) start from a copy of the main's cache.
+ *
+ * Clone seeding: a copy is only consistent while the main is not building, and clones are needed
+ * precisely when the main is busy. So the pool keeps a SNAPSHOT of the main's data root, copied
+ * each time the main goes idle after building (the copy is discarded if a build starts on the main
+ * before it finishes, keeping the previous one), and clones start from the latest snapshot. A clone
+ * needed before any snapshot exists starts with an empty cache. Clones are never written back:
+ * they are stopped and deleted after `cloneIdleStopMs` without builds.
+ */
+export class BuilderPool {
+  readonly #options: BuilderPoolOptions;
+  readonly #defaults: PoolSettings;
+  readonly #projectSettings = new Map<string, PoolSettings>();
+  readonly #groups = new Map<string, Group>();
+  #closed = false;
+
+  private constructor(options: BuilderPoolOptions) {
+    this.#options = options;
+    this.#defaults = poolSettingsSchema.parse(options.settings ?? {});
+  }
+
+  /** Creates a pool after stopping the engines a previous run left behind. */
+  static async start(options: BuilderPoolOptions): Promise<BuilderPool> {
+    const pool = new BuilderPool(options);
+    await pool.#cleanOrphans();
+    return pool;
+  }
+
+  setProjectSettings(projectId: string, settings: PoolSettingsInput): void {
+    this.#projectSettings.set(projectId, poolSettingsSchema.parse(settings));
+    for (const group of this.#groups.values()) {
+      if (group.projectId === projectId) this.#pump(group);
+    }
+  }
+
+  settingsFor(projectId: string): PoolSettings {
+    return this.#projectSettings.get(projectId) ?? this.#defaults;
+  }
+
+  submit(request: PoolBuildRequest): PoolBuild {
+    if (this.#closed) throw new Error("the builder pool is closed");
+    const projectId = z.string().min(1).parse(request.projectId);
+    const platform = z.string().min(1).parse(request.platform);
+    const group = this.#group(projectId, platform);
+    const buildId = request.build.buildId ?? randomUUID();
+    let resolve!: (result: PoolBuildResult) => void;
+    const result = new Promise<PoolBuildResult>((r) => {
+      resolve = r;
+    });
+    const job: Job = {
+      buildId,
+      group,
+      options: { ...request.build, buildId },
+      state: "queued",
+      submittedAt: performance.now(),
+      resolve,
+    };
+    const signal = request.build.signal;
+    signal?.addEventListener(
+      "abort",
+      () => {
+        if (job.state !== "queued") return; // a running build is canceled by runBuild
+        group.queue.splice(group.queue.indexOf(job), 1);
+        this.#finish(job, summaryWithoutEngine(buildId, "canceled"));
+      },
+      { once: true },
+    );
+    group.queue.push(job);
+    this.#pump(group);
+    return {
+      buildId,
+      result,
+      get state() {
+        return job.state;
+      },
+      get queuePosition() {
+        return job.state === "queued" ? group.queue.indexOf(job) + 1 : undefined;
+      },
+      get engineId() {
+        return job.engine?.id;
+      },
+    };
+  }
+
+  status(): PoolStatus {
+    const groups = [...this.#groups.values()];
+    return {
+      engines: groups.flatMap((group) =>
+        group.engines.map((engine) => ({
+          id: engine.id,
+          projectId: group.projectId,
+          platform: group.platform,
+          kind: engine.kind,
+          state: engine.handle ? ("ready" as const) : ("starting" as const),
+          runningBuilds: engine.running.size,
+          ...(engine.handle && { pid: engine.handle.pid }),
+          seededFrom: engine.seededFrom,
+        })),
+      ),
+      queued: groups.flatMap((group) =>
+        group.queue.map((job, index) => ({
+          buildId: job.buildId,
+          projectId: group.projectId,
+          platform: group.platform,
+          position: index + 1,
+        })),
+      ),
+      snapshots: groups.flatMap((group) =>
+        group.snapshot
+          ? [
+              {
+                projectId: group.projectId,
+                platform: group.platform,
+                takenAt: group.snapshot.takenAt,
+              },
+            ]
+          : [],
+      ),
+    };
+  }
+
+  /** The main engine of a project+platform, once started (for cache reports). */
+  async mainEngine(projectId: string, platform: string): Promise<EngineHandle | undefined> {
+    const main = this.#groups
+      .get(`${projectId}\n${platform}`)
+      ?.engines.find((engine) => engine.kind === "main");
+    return main ? main.ready.catch(() => undefined) : undefined;
+  }
+
+  /** Cancels queued builds, waits for none, stops every engine and deletes the clones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const stops: Promise<void>[] = [];
+    for (const group of this.#groups.values()) {
+      for (const job of group.queue.splice(0)) {
+        this.#finish(job, summaryWithoutEngine(job.buildId, "canceled"));
+      }
+      if (group.copying) {
+        group.copying.invalid = true;
+        group.copying.child.kill("SIGKILL");
+      }
+      for (const engine of [...group.engines]) stops.push(this.#retire(engine, "pool closed"));
+    }
+    await Promise.all(stops);
+  }
+
+  #group(projectId: string, platform: string): Group {
+    const key = `${projectId}\n${platform}`;
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = {
+        key,
+        projectId,
+        platform,
+        slug: `${slugify(projectId)}-${platform.replace(/[^a-z0-9]+/gi, "").toLowerCase()}`,
+        engines: [],
+        queue: [],
+        cloneCounter: 0,
+        dirty: true,
+      };
+      const snapshotDir = this.#snapshotDir(group);
+      if (existsSync(snapshotDir)) {
+        group.snapshot = { dir: snapshotDir, takenAt: "before this pool started" };
+      }
+      this.#groups.set(key, group);
+    }
+    return group;
+  }
+
+  #snapshotDir(group: Group): string {
+    return join(this.#options.stateDir, "snapshots", group.slug, "data");
+  }
+
+  #pump(group: Group): void {
+    if (this.#closed) return;
+    const settings = this.settingsFor(group.projectId);
+    while (group.queue.length > 0) {
+      const candidates = group.engines
+        .filter((engine) => !engine.retired && engine.running.size < settings.buildsPerBuilder)
+        .sort((a, b) =>
+          a.kind === b.kind ? a.running.size - b.running.size : a.kind === "main" ? -1 : 1,
+        );
+      let engine = candidates[0];
+      if (!engine) {
+        const main = group.engines.find((candidate) => candidate.kind === "main");
+        if (!main) engine = this.#startMain(group);
+        else if (settings.autoscalingEnabled && group.engines.length < settings.maxBuilders) {
+          engine = this.#startClone(group);
+        } else break;
+      }
+      const job = group.queue.shift();
+      if (!job) break;
+      this.#run(engine, job);
+    }
+  }
+
+  #launch(
+    group: Group,
+    id: string,
+    kind: EngineKind,
+    seededFrom: string,
+    before: () => Promise<void>,
+  ) {
+    const engine: PoolEngine = {
+      id,
+      kind,
+      group,
+      running: new Set(),
+      retired: false,
+      seededFrom,
+      ready: Promise.reject(new Error("not started")),
+    };
+    engine.ready.catch(() => undefined);
+    engine.ready = (async () => {
+      await before();
+      const handle = await startEngine({
+        stateDir: this.#options.stateDir,
+        engineId: id,
+        platform: group.platform,
+      });
+      engine.handle = handle;
+      try {
+        await this.#options.prepareEngine?.(handle);
+      } catch (error) {
+        await stopEngine(handle);
+        throw error;
+      }
+      this.#options.onEvent?.({ type: "engine-started", engineId: id, kind, seededFrom });
+      if (engine.retired) await stopEngine(handle);
+      return handle;
+    })();
+    engine.ready.catch(() => undefined);
+    group.engines.push(engine);
+    return engine;
+  }
+
+  #startMain(group: Group): PoolEngine {
+    const id = `${group.slug}-main`;
+    const retiring = group.mainRetiring;
+    return this.#launch(group, id, "main", "own cache", async () => {
+      await retiring;
+    });
+  }
+
+  #startClone(group: Group): PoolEngine {
+    group.cloneCounter += 1;
+    const id = `${group.slug}-clone-${group.cloneCounter}`;
+    const snapshot = group.snapshot;
+    const dataRoot = enginePaths(this.#options.stateDir, id).dataRoot;
+    return this.#launch(
+      group,
+      id,
+      "clone",
+      snapshot ? `snapshot of ${snapshot.takenAt}` : "empty cache (no snapshot yet)",
+      async () => {
+        await rm(enginePaths(this.#options.stateDir, id).dir, { recursive: true, force: true });
+        if (snapshot) {
+          await mkdir(join(dataRoot, ".."), { recursive: true });
+          await copyTree(snapshot.dir, dataRoot).done;
+        }
+      },
+    );
+  }
+
+  #run(engine: PoolEngine, job: Job): void {
+    job.state = "running";
+    job.engine = engine;
+    engine.running.add(job);
+    clearTimeout(engine.idleTimer);
+    const group = engine.group;
+    if (engine.kind === "main") {
+      group.dirty = true;
+      if (group.copying) {
+        group.copying.invalid = true;
+        group.copying.child.kill("SIGKILL");
+      }
+    }
+    void (async () => {
+      let summary: BuildSummary;
+      try {
+        const handle = await engine.ready;
+        if (!isProcessAlive(handle.pid)) {
+          summary = summaryWithoutEngine(job.buildId, "failed", {
+            kind: "engine-exited",
+            message: `builder engine ${engine.id} exited before the build started`,
+          });
+        } else {
+          summary = await runBuild({ ...handle }, job.options);
+        }
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        summary = summaryWithoutEngine(job.buildId, "failed", {
+          kind: "engine-error",
+          message: `builder engine ${engine.id} could not start: ${reason}`,
+        });
+        if (!engine.retired) void this.#retire(engine, "failed to start");
+      }
+      engine.running.delete(job);
+      if (summary.error?.kind === "engine-exited" && !engine.retired) {
+        void this.#retire(engine, "exited during a build");
+      }
+      this.#finish(job, summary);
+      if (!engine.retired && engine.running.size === 0) this.#idle(engine);
+      this.#pump(group);
+    })();
+  }
+
+  #finish(job: Job, summary: BuildSummary): void {
+    job.state = "done";
+    job.resolve({
+      ...summary,
+      ...(job.engine && { engineId: job.engine.id, engineKind: job.engine.kind }),
+      queuedMs: Math.max(0, Math.round(performance.now() - job.submittedAt - summary.durationMs)),
+    });
+  }
+
+  #idle(engine: PoolEngine): void {
+    const settings = this.settingsFor(engine.group.projectId);
+    const delay = engine.kind === "main" ? settings.mainIdleStopMs : settings.cloneIdleStopMs;
+    engine.idleTimer = setTimeout(() => {
+      if (engine.running.size === 0 && !engine.retired) void this.#retire(engine, "idle");
+    }, delay);
+    engine.idleTimer.unref();
+    if (engine.kind === "main") void this.#snapshot(engine);
+  }
+
+  /** Copies the idle main's data root to the group's snapshot, unless a build starts meanwhile. */
+  async #snapshot(main: PoolEngine): Promise<void> {
+    const group = main.group;
+    if (!group.dirty || group.copying || !main.handle || main.running.size > 0) return;
+    const started = performance.now();
+    const target = this.#snapshotDir(group);
+    const temporary = `${target}.partial-${randomUUID().slice(0, 8)}`;
+    await mkdir(join(target, ".."), { recursive: true });
+    if (main.running.size > 0 || main.retired) return;
+    const copy = copyTree(main.handle.paths.dataRoot, temporary);
+    const copying = { child: copy.child, invalid: false };
+    group.copying = copying;
+    group.dirty = false;
+    try {
+      await copy.done;
+      if (copying.invalid) throw new Error("the main engine started a build during the copy");
+      await rm(target, { recursive: true, force: true });
+      await rename(temporary, target);
+      const takenAt = new Date().toISOString();
+      group.snapshot = { dir: target, takenAt };
+      this.#options.onEvent?.({
+        type: "snapshot",
+        key: group.key,
+        takenAt,
+        durationMs: Math.round(performance.now() - started),
+      });
+    } catch {
+      group.dirty = true;
+      await rm(temporary, { recursive: true, force: true }).catch(() => undefined);
+    } finally {
+      if (group.copying === copying) group.copying = undefined;
+    }
+  }
+
+  /** Stops an engine (crashed, idle or pool closing); a clone's folder is deleted with it. */
+  async #retire(engine: PoolEngine, reason: string): Promise<void> {
+    if (engine.retired) return;
+    engine.retired = true;
+    clearTimeout(engine.idleTimer);
+    const group = engine.group;
+    group.engines.splice(group.engines.indexOf(engine), 1);
+    const cleanup = (async () => {
+      const handle = engine.handle ?? (await engine.ready.catch(() => undefined));
+      if (handle) await stopEngine(handle).catch(() => undefined);
+      else {
+        // never answered: its process may still be there
+        const paths = enginePaths(this.#options.stateDir, engine.id);
+        await stopOrphan(paths.dir, engine.id, this.#options.stateDir);
+      }
+      if (engine.kind === "clone") {
+        await rm(enginePaths(this.#options.stateDir, engine.id).dir, {
+          recursive: true,
+          force: true,
+        });
+      }
+      this.#options.onEvent?.({
+        type: "engine-stopped",
+        engineId: engine.id,
+        kind: engine.kind,
+        reason,
+      });
+    })();
+    if (engine.kind === "main") {
+      const retiring = cleanup.catch(() => undefined);
+      group.mainRetiring = retiring;
+      void retiring.then(() => {
+        if (group.mainRetiring === retiring) group.mainRetiring = undefined;
+      });
+    }
+    await cleanup;
+  }
+
+  /** Engines left by a previous run (engine.json or pid file, process still there) are stopped. */
+  async #cleanOrphans(): Promise<void> {
+    const root = buildersDir(this.#options.stateDir);
+    let entries: string[];
+    try {
+      entries = await readdir(root);
+    } catch {
+      return;
+    }
+    for (const id of entries) {
+      const pid = await stopOrphan(join(root, id), id, this.#options.stateDir);
+      if (pid !== undefined) this.#options.onEvent?.({ type: "orphan-stopped", engineId: id, pid });
+      if (/-clone-\d+$/.test(id)) await rm(join(root, id), { recursive: true, force: true });
+    }
+    // a snapshot copy that a previous run did not finish is useless
+    const snapshots = join(this.#options.stateDir, "snapshots");
+    for (const slug of await readdir(snapshots).catch(() => [] as string[])) {
+      for (const name of await readdir(join(snapshots, slug)).catch(() => [] as string[])) {
+        if (name.includes(".partial-")) {
+          await rm(join(snapshots, slug, name), { recursive: true, force: true });
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Stops the dockerd recorded in an engine folder if it still runs (checking that the pid is
+ * really that engine's dockerd, not a recycled pid), and releases what it left. Returns its pid.
+ */
+async function stopOrphan(dir: string, id: string, stateDir: string): Promise<number | undefined> {
+  const paths = enginePaths(stateDir, id);
+  let pid: number | undefined;
+  try {
+    pid = engineMetaSchema.parse(JSON.parse(await readFile(paths.metaFile, "utf8"))).pid;
+  } catch {
+    const raw = await readFile(paths.pidFile, "utf8").catch(() => "");
+    pid = /^\d+/.test(raw.trim()) ? Number.parseInt(raw, 10) : undefined;
+  }
+  let stopped: number | undefined;
+  if (pid !== undefined && isProcessAlive(pid)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(`--data-root=${paths.dataRoot}`)) stopped = pid;
+  }
+  if (stopped !== undefined) {
+    const meta = {
+      id,
+      platform: "unknown",
+      pid: stopped,
+      socketPath: paths.socketPath,
+      startedAt: "",
+    };
+    await stopEngine({ ...meta, paths }, 5_000);
+  } else if (existsSync(dir)) {
+    await cleanupEngineFolders(paths);
+  }
+  return stopped;
+}
