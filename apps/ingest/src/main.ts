@@ -1,0 +1,102 @@
+/**
+ * Ingest entry: validates the environment, opens ClickHouse (migrating it), Redis and
+ * PostgreSQL, serves HTTP, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { EnvError, type IngestEnv, loadEnv } from "./env.ts";
+
+function fail(message: string): never {
+  process.stderr.write(`ingest: ${message}\n`);
+  process.exit(1);
+}
+
+let env: IngestEnv;
+try {
+  env = loadEnv();
+} catch (err) {
+  if (err instanceof EnvError) fail(err.message);
+  throw err;
+}
+
+// Loaded after the environment is known to be valid (@slipway/db reads it at import).
+const { pino } = await import("pino");
+const { createDb } = await import("@slipway/db");
+const { openTelemetryStore, redactUrl } = await import("@slipway/telemetry");
+const { createRedis } = await import("./redis.ts");
+const { buildServer } = await import("./server.ts");
+
+const log = pino({ name: "ingest", level: env.LOG_LEVEL });
+
+let store: Awaited<ReturnType<typeof openTelemetryStore>>;
+try {
+  store = await openTelemetryStore(env);
+} catch (err) {
+  fail(`cannot open ClickHouse: ${err instanceof Error ? err.message : String(err)}`);
+}
+log.info({ clickhouse: store.kind, location: store.location }, "telemetry store ready (migrated)");
+
+const redis = createRedis(env.REDIS_URL, log);
+const db = createDb(env.DATABASE_URL);
+const app = await buildServer({
+  db,
+  redis,
+  store,
+  stateDir: env.SLIPWAY_STATE_DIR,
+  logger: log,
+  healthTimeoutMs: env.INGEST_HEALTH_TIMEOUT_MS,
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) {
+    log.warn({ signal }, "second signal: exiting now");
+    process.exit(1);
+  }
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  const force = setTimeout(() => {
+    log.error("shutdown took longer than 10 s; exiting");
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  const steps: [string, () => Promise<unknown>][] = [
+    ["http server", () => app.close()],
+    ["clickhouse", () => store.close()],
+    ["redis", () => redis.quit()],
+    ["database", () => db.$disconnect()],
+  ];
+  let ok = true;
+  for (const [name, close] of steps) {
+    try {
+      await close();
+    } catch (err) {
+      ok = false;
+      log.error({ err }, `closing ${name} failed`);
+    }
+  }
+  log.info("stopped");
+  process.exit(ok ? 0 : 1);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+try {
+  await app.listen({ host: env.INGEST_HOST, port: env.INGEST_PORT });
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  await store.close();
+  redis.disconnect();
+  await db.$disconnect();
+  fail(
+    code === "EADDRINUSE"
+      ? `port ${env.INGEST_PORT} on ${env.INGEST_HOST} is in use (is ingest already running? set INGEST_PORT)`
+      : `cannot listen on ${env.INGEST_HOST}:${env.INGEST_PORT}: ${err instanceof Error ? err.message : String(err)}`,
+  );
+}
+log.info(
+  {
+    database: redactUrl(env.DATABASE_URL),
+    redis: redactUrl(env.REDIS_URL),
+    stateDir: env.SLIPWAY_STATE_DIR,
+  },
+  `ingest listening on http://${env.INGEST_HOST}:${env.INGEST_PORT}`,
+);

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS build_steps_v1;
+DROP TABLE IF EXISTS builds_v1;

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS lint_findings_v1;

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS cache_snapshots_v1;

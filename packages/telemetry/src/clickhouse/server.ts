@@ -1,0 +1,98 @@
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
+import {
+  assertIdentifier,
+  elapsedMs,
+  errorMessage,
+  normalizeParams,
+  type PingResult,
+  type QueryOptions,
+  type QueryParams,
+  type Row,
+  SHARED_SETTINGS,
+  type TelemetryStore,
+} from "./store.ts";
+
+/** The URL without its password, for logs and health output. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+function signalFor(opts?: QueryOptions): { abort_signal?: AbortSignal } {
+  return opts?.timeoutMs ? { abort_signal: AbortSignal.timeout(opts.timeoutMs) } : {};
+}
+
+/**
+ * A ClickHouse server over HTTP (`CLICKHOUSE_URL`, e.g. `http://user:pass@host:8123/slipway`:
+ * credentials and database may be given in the URL).
+ */
+export class ServerStore implements TelemetryStore {
+  readonly kind = "server";
+  readonly location: string;
+  readonly #client: ClickHouseClient;
+
+  constructor(url: string, opts: { requestTimeoutMs?: number } = {}) {
+    this.location = redactUrl(url);
+    this.#client = createClient({
+      url,
+      request_timeout: opts.requestTimeoutMs ?? 30_000,
+      clickhouse_settings: { ...SHARED_SETTINGS },
+      // Failures reach the caller (and /healthz) as errors; the client's own log would repeat
+      // each one as a multi-line dump.
+      log: { level: ClickHouseLogLevel.OFF },
+    });
+  }
+
+  async query<T = Record<string, unknown>>(
+    sql: string,
+    params?: QueryParams,
+    opts?: QueryOptions,
+  ): Promise<T[]> {
+    const rs = await this.#client.query({
+      query: sql,
+      format: "JSONEachRow",
+      query_params: normalizeParams(params),
+      ...signalFor(opts),
+    });
+    return rs.json<T>();
+  }
+
+  async exec(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<void> {
+    await this.#client.command({
+      query: sql,
+      query_params: normalizeParams(params),
+      ...signalFor(opts),
+    });
+  }
+
+  async insert(table: string, rows: readonly Row[]): Promise<void> {
+    assertIdentifier(table, "table name");
+    if (rows.length === 0) return;
+    await this.#client.insert({ table, values: [...rows], format: "JSONEachRow" });
+  }
+
+  async ping(opts?: QueryOptions): Promise<PingResult> {
+    const start = performance.now();
+    try {
+      const [row] = await this.query<{ version: string }>(
+        "SELECT version() AS version",
+        {},
+        {
+          timeoutMs: opts?.timeoutMs ?? 2000,
+        },
+      );
+      return { status: "ok", latencyMs: elapsedMs(start), version: row?.version ?? "unknown" };
+    } catch (err) {
+      return { status: "error", latencyMs: elapsedMs(start), error: errorMessage(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * One interface over the two ClickHouse drivers (embedded chdb engine, HTTP server). Both run
+ * the same SQL; values always travel as ClickHouse query parameters (`{name:Type}` placeholders
+ * bound by the engine), never spliced into SQL text.
+ */
+
+export type ParamValue = string | number | bigint | boolean | Date | null | readonly ParamValue[];
+export type QueryParams = Readonly<Record<string, ParamValue>>;
+
+/** A value in a row handed to {@link TelemetryStore.insert} (JSONEachRow semantics). */
+export type RowValue = string | number | boolean | null | readonly RowValue[];
+export type Row = Readonly<Record<string, RowValue>>;
+
+export interface PingResult {
+  status: "ok" | "error";
+  latencyMs: number;
+  /** The engine's `version()`, when it answered. */
+  version?: string;
+  error?: string;
+}
+
+export interface QueryOptions {
+  /** Reject after this many ms. (The embedded engine finishes the work in the background.) */
+  timeoutMs?: number;
+}
+
+export interface TelemetryStore {
+  readonly kind: "embedded" | "server";
+  /** Where the data lives, without credentials: a data path or a server URL. */
+  readonly location: string;
+  /** Runs a SELECT and returns its rows (JSONEachRow; DateTimes as ISO 8601 UTC strings). */
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: QueryParams,
+    opts?: QueryOptions,
+  ): Promise<T[]>;
+  /** Runs one statement that returns no rows (DDL, INSERT ... SELECT). */
+  exec(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<void>;
+  /** Inserts rows (keys are column names) into a table. */
+  insert(table: string, rows: readonly Row[]): Promise<void>;
+  ping(opts?: QueryOptions): Promise<PingResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Settings both drivers apply so they answer alike: 64-bit integers as JSON numbers (our counts
+ * and durations stay far below 2^53) and DateTimes as ISO 8601 (`2025-01-31T12:00:00.000Z`).
+ */
+export const SHARED_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  date_time_output_format: "iso",
+} as const;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Table and parameter names are checked against a whitelist, as they cannot be bound. */
+export function assertIdentifier(name: string, what: string): string {
+  if (!IDENTIFIER.test(name)) {
+    throw new TypeError(`invalid ${what} ${JSON.stringify(name)}: expected [A-Za-z_][A-Za-z0-9_]*`);
+  }
+  return name;
+}
+
+/** `2025-01-31 12:00:00.123` (UTC): what DateTime64(3, 'UTC') parses in parameters and rows. */
+export function toClickHouseDateTime(value: Date | string): string {
+  const d = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(d.getTime())) throw new TypeError(`invalid date ${String(value)}`);
+  return d.toISOString().replace("T", " ").replace("Z", "");
+}
+
+function normalizeValue(value: ParamValue, name: string): ParamValue {
+  if (value instanceof Date) return toClickHouseDateTime(value);
+  if (Array.isArray(value)) return value.map((v: ParamValue) => normalizeValue(v, name));
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`query parameter ${name} is not a finite number`);
+  }
+  if (value !== null && typeof value === "object") {
+    throw new TypeError(`query parameter ${name} has an unsupported type`);
+  }
+  return value;
+}
+
+/**
+ * Checks parameter names and turns Dates into millisecond-precise UTC strings (both drivers
+ * would otherwise drop the milliseconds of a Date).
+ */
+export function normalizeParams(params: QueryParams | undefined): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    assertIdentifier(name, "query parameter name");
+    out[name] = normalizeValue(value, name);
+  }
+  return out;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Rounds a duration measured with performance.now() to 0.1 ms. */
+export function elapsedMs(start: number): number {
+  return Math.round((performance.now() - start) * 10) / 10;
+}
