@@ -147,3 +147,56 @@ bootstrap() {
     die "Prisma client generation failed; see $LOG_DIR/db-generate.log"
   (cd "$ROOT" && npm run -s db:migrate) || die "database migrations failed"
 }
+
+# ── apps (web, ingest) ──
+# Each app runs in its own session (setsid) so that stopping it reaches npm, the shell npm
+# spawns and the node process beneath: killing npm alone leaves the server running.
+APP_PIDS=()
+APP_NAMES=()
+
+assert_port_free() {
+  if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    die "$2 cannot start: port $1 on 127.0.0.1 is in use (is Slipway already running?)"
+  fi
+}
+
+# start_app NAME LOGFILE|- COMMAND...: LOGFILE "-" keeps the output on this terminal.
+start_app() {
+  local name="$1" logfile="$2"
+  shift 2
+  if [ "$logfile" = "-" ]; then
+    (cd "$ROOT" && exec setsid "$@") &
+  else
+    (cd "$ROOT" && exec setsid "$@" >"$logfile" 2>&1) &
+  fi
+  APP_PIDS+=($!)
+  APP_NAMES+=("$name")
+}
+
+# wait_http URL NAME LOGHINT: waits for a 200 from URL, failing fast when the app exits.
+wait_http() {
+  local url="$1" name="$2" hint="${3:-the output above}" i pid
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    for i in "${!APP_PIDS[@]}"; do
+      pid="${APP_PIDS[$i]}"
+      kill -0 "$pid" 2>/dev/null || die "${APP_NAMES[$i]} exited during start-up; see $hint"
+    done
+    sleep 0.5
+  done
+  die "$name did not answer on $url within 60 s; see $hint"
+}
+
+stop_apps() {
+  local pid
+  for pid in "${APP_PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${APP_PIDS[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${APP_PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  APP_PIDS=()
+  APP_NAMES=()
+}
