@@ -24,7 +24,7 @@ const chromium = {
 };
 
 /**
- * End-to-end tests of the web dashboard against a seeded database (`npm run db:seed`).
+ * End-to-end tests of the web dashboard against a seeded database (`npm run seed`).
  * The web server is built and started here unless E2E_BASE_URL names one that runs already.
  * It needs PostgreSQL and Redis (scripts/start); ingest is optional, /healthz reports it.
  */

@@ -11,6 +11,8 @@ export SLIPWAY_REDIS_PORT="${SLIPWAY_REDIS_PORT:-16379}"
 # Local development credentials only; production sets DATABASE_URL to a managed database.
 export DATABASE_URL="${DATABASE_URL:-postgresql://slipway:slipway@127.0.0.1:$SLIPWAY_PG_PORT/slipway}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$SLIPWAY_REDIS_PORT}"
+# Turborepo would otherwise phone home on every run; these machines have no network.
+export TURBO_TELEMETRY_DISABLED=1
 
 PG_BIN="/usr/lib/postgresql/15/bin"
 PG_DATA="$SLIPWAY_STATE_DIR/postgres"

@@ -19,7 +19,7 @@ export default function Home() {
         <h1>No organizations yet</h1>
         <p>
           Slipway is running, but its database has no organization to show. Load the demo data with{" "}
-          <code>npm run db:seed</code> from the repository root, then reload this page.
+          <code>npm run seed</code> from the repository root, then reload this page.
         </p>
       </section>
     </main>
