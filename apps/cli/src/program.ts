@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerApiCommands } from "./commands/index.ts";
 import { parseCliEnv } from "./env.ts";
 import { fetchHealth, formatHealth } from "./health.ts";
 
@@ -18,6 +19,8 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       console.log(options.json ? JSON.stringify(health, null, 2) : formatHealth(health));
       if (health.status === "error") process.exitCode = 1;
     });
+
+  registerApiCommands(program, env);
 
   return program;
 }

@@ -1,0 +1,629 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type BuildEvent,
+  BuilderPool,
+  type BuildStep,
+  type CacheUsage,
+  cacheUsage,
+  ensureBaseImage,
+  type PoolBuild,
+  type PoolBuildResult,
+  type PoolSettingsInput,
+  type PruneResult,
+  pruneCache,
+} from "@slipway/builder-core";
+import { allocateBuildNumber, type Db } from "@slipway/db";
+import { type Finding, lint } from "@slipway/lint";
+import type { LintFailOn } from "./options";
+import type {
+  BuildFinalStatus,
+  BuildStreamEvent,
+  StreamLintFinding,
+  StreamStep,
+  StreamSummary,
+} from "./protocol";
+import type { BuildEventSink, TelemetryEventInput } from "./sink.server";
+
+export interface BuildServiceOptions {
+  db: Db;
+  stateDir: string;
+  /** Largest context upload accepted, in tar bytes; 0 turns the limit off. */
+  maxContextBytes: number;
+  sink: BuildEventSink;
+  /** Pool defaults (projects' own settings are applied per build). */
+  poolSettings?: PoolSettingsInput;
+}
+
+export interface StartBuildInput {
+  org: { id: string; slug: string };
+  project: {
+    id: string;
+    slug: string;
+    autoscalingEnabled: boolean;
+    buildsPerBuilder: number;
+    maxBuilders: number;
+  };
+  /** `secret` is the request's bearer token, passed on to ingest with the build's events. */
+  trigger: { tokenId: string; name: string; secret?: string };
+  /** The extracted context; deleted once the build is over. */
+  contextDir: string;
+  contextStats: { bytes: number; fileCount: number; fileBytes: number };
+  dockerfile: string;
+  dockerfileText: string;
+  tags: string[];
+  platforms: string[];
+  target?: string;
+  buildArgs: Record<string, string>;
+  noCache: boolean;
+  lint: boolean;
+  lintFailOn: LintFailOn | null;
+}
+
+interface ActiveBuild {
+  orgId: string;
+  controller: AbortController;
+}
+
+const LEVEL_RANK: Record<Finding["level"], number> = { error: 0, warning: 1, info: 2, style: 3 };
+
+function toStreamStep(step: BuildStep): StreamStep {
+  return {
+    digest: step.digest,
+    name: step.name,
+    ...(step.stage !== undefined && { stage: step.stage }),
+    ...(step.stepIndex !== undefined && { stepIndex: step.stepIndex }),
+    ...(step.stepTotal !== undefined && { stepTotal: step.stepTotal }),
+    ...(step.instruction !== undefined && { instruction: step.instruction }),
+    ...(step.dockerfileLine !== undefined && { dockerfileLine: step.dockerfileLine }),
+    ...(step.startedAt !== undefined && { startedAt: step.startedAt }),
+    ...(step.completedAt !== undefined && { completedAt: step.completedAt }),
+    ...(step.durationMs !== undefined && { durationMs: step.durationMs }),
+    cached: step.cached,
+    ...(step.error !== undefined && { error: step.error }),
+  };
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Runs API builds on this process's BuilderPool: records each in PostgreSQL (QUEUED → RUNNING →
+ * final), streams its progress as NDJSON events, sends telemetry to the sink, and cancels it on
+ * request or when the client goes away.
+ */
+export class BuildService {
+  readonly #options: BuildServiceOptions;
+  #pool: Promise<BuilderPool> | undefined;
+  readonly #active = new Map<string, ActiveBuild>();
+  readonly #running = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: BuildServiceOptions) {
+    this.#options = options;
+  }
+
+  get maxContextBytes(): number {
+    return this.#options.maxContextBytes;
+  }
+
+  /** The pool, started on first use (it stops engines a previous process left behind). */
+  pool(): Promise<BuilderPool> {
+    this.#pool ??= BuilderPool.start({
+      stateDir: this.#options.stateDir,
+      settings: this.#options.poolSettings ?? {},
+      prepareEngine: (engine) => ensureBaseImage(engine),
+    });
+    this.#pool.catch(() => {
+      this.#pool = undefined;
+    });
+    return this.#pool;
+  }
+
+  /** A fresh folder for an uploaded context under `$SLIPWAY_STATE_DIR/contexts`. */
+  async newContextDir(): Promise<string> {
+    const parent = join(this.#options.stateDir, "contexts");
+    await mkdir(parent, { recursive: true, mode: 0o700 });
+    return mkdtemp(join(parent, "ctx-"));
+  }
+
+  /** Creates the Build row (QUEUED) and returns the NDJSON stream that runs and follows it. */
+  async start(input: StartBuildInput): Promise<{ buildId: string; stream: ReadableStream }> {
+    if (this.#closed) throw new Error("the server is shutting down");
+    const { db } = this.#options;
+    const queuedAt = new Date();
+    const build = await db.$transaction(async (tx) => {
+      const number = await allocateBuildNumber(tx, input.project.id);
+      return tx.build.create({
+        data: {
+          orgId: input.org.id,
+          projectId: input.project.id,
+          number,
+          status: "QUEUED",
+          platforms: input.platforms,
+          tags: input.tags,
+          dockerfilePath: input.dockerfile,
+          target: input.target ?? null,
+          triggeredBy: input.trigger.name,
+          triggeredByTokenId: input.trigger.tokenId,
+          queuedAt,
+        },
+        select: { id: true, number: true },
+      });
+    });
+    const controller = new AbortController();
+    this.#active.set(build.id, { orgId: input.org.id, controller });
+
+    let streamController!: ReadableStreamDefaultController<Uint8Array>;
+    let open = true;
+    const encoder = new TextEncoder();
+    const emit = (event: BuildStreamEvent) => {
+      if (!open) return;
+      try {
+        streamController.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      } catch {
+        open = false;
+      }
+    };
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        streamController = c;
+      },
+      cancel() {
+        // the client went away (Ctrl-C, lost connection): the build is not wanted any more
+        open = false;
+        controller.abort();
+      },
+    });
+
+    const run = this.#run(build, input, queuedAt, controller.signal, emit)
+      .catch((error) => {
+        console.error(`[slipway builds] build ${build.id} failed unexpectedly`, error);
+        emit({
+          type: "error",
+          kind: "internal",
+          message: "the server failed while running this build; see its log",
+        });
+      })
+      .finally(async () => {
+        this.#active.delete(build.id);
+        await rm(input.contextDir, { recursive: true, force: true }).catch(() => undefined);
+        if (open) {
+          open = false;
+          try {
+            streamController.close();
+          } catch {
+            // already canceled by the client
+          }
+        }
+      });
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+    return { buildId: build.id, stream };
+  }
+
+  async #run(
+    build: { id: string; number: number },
+    input: StartBuildInput,
+    queuedAt: Date,
+    signal: AbortSignal,
+    emit: (event: BuildStreamEvent) => void,
+  ): Promise<void> {
+    const { db, sink } = this.#options;
+    const envelope = (type: string) => ({
+      id: randomUUID(),
+      schemaVersion: 1 as const,
+      orgId: input.org.id,
+      projectId: input.project.id,
+      time: new Date().toISOString(),
+      type,
+    });
+    const telemetry: Promise<void>[] = [];
+    const auth = input.trigger.secret ? { token: input.trigger.secret } : {};
+    const send = (events: TelemetryEventInput[]) => telemetry.push(sink.send(events, auth));
+
+    emit({
+      type: "build",
+      build: {
+        id: build.id,
+        number: build.number,
+        project: { id: input.project.id, slug: input.project.slug },
+        org: input.org,
+        platforms: input.platforms,
+        tags: input.tags,
+        dockerfile: input.dockerfile,
+      },
+      context: input.contextStats,
+    });
+
+    const fail = async (kind: string, message: string, status: BuildFinalStatus = "failed") => {
+      const finishedAt = new Date();
+      await db.build.update({
+        where: { id: build.id },
+        data: {
+          status: status === "canceled" ? "CANCELED" : "FAILED",
+          finishedAt,
+          durationMs: 0,
+          ...(status === "failed" && { error: `${kind}: ${message}` }),
+        },
+      });
+      if (status === "failed") emit({ type: "error", kind, message });
+      send([
+        {
+          ...envelope("build.finished"),
+          type: "build.finished",
+          data: {
+            buildId: build.id,
+            number: build.number,
+            status,
+            startedAt: null,
+            finishedAt: finishedAt.toISOString(),
+            durationMs: 0,
+            stepCount: 0,
+            cachedStepCount: 0,
+            error: status === "failed" ? `${kind}: ${message}` : null,
+          },
+        },
+      ]);
+      emit({
+        type: "summary",
+        summary: {
+          buildId: build.id,
+          number: build.number,
+          status,
+          durationMs: 0,
+          queuedMs: Date.now() - queuedAt.getTime(),
+          stepCount: 0,
+          cachedStepCount: 0,
+          cacheHitRatio: 0,
+          tags: input.tags,
+          platforms: [],
+          steps: [],
+          ...(status === "failed" && { error: { kind, message } }),
+        },
+      });
+      await Promise.all(telemetry);
+    };
+
+    // 1. lint, before anything runs
+    if (input.lint || input.lintFailOn) {
+      const dockerignore = await readFile(join(input.contextDir, ".dockerignore"), "utf8").catch(
+        () => null,
+      );
+      const findings = lint(input.dockerfileText, { dockerignore });
+      const failOn = input.lintFailOn;
+      const blocking = failOn
+        ? findings.filter((f) => LEVEL_RANK[f.level] <= LEVEL_RANK[failOn])
+        : [];
+      emit({
+        type: "lint",
+        findings: findings.map(
+          (f): StreamLintFinding => ({
+            code: f.code,
+            level: f.level,
+            line: f.line,
+            column: f.column,
+            message: f.message,
+          }),
+        ),
+        failOn,
+        failed: blocking.length > 0,
+      });
+      send(
+        findings
+          .filter((f) => /^[A-Z]{2,4}\d{3,5}$/.test(f.code) && f.line > 0)
+          .map((f) => ({
+            ...envelope("lint.finding"),
+            type: "lint.finding" as const,
+            data: {
+              buildId: build.id,
+              code: f.code,
+              level: f.level,
+              line: f.line,
+              message: f.message.slice(0, 4096) || f.code,
+              file: input.dockerfile,
+            },
+          })),
+      );
+      if (blocking.length > 0) {
+        const first = blocking[0];
+        await fail(
+          "lint-failed",
+          `the Dockerfile has ${blocking.length} lint finding${blocking.length === 1 ? "" : "s"} ` +
+            `at level ${failOn} or above` +
+            (first ? ` (first: ${first.code} on line ${first.line}: ${first.message})` : ""),
+        );
+        return;
+      }
+    }
+    if (signal.aborted) {
+      await fail("canceled", "the build was canceled", "canceled");
+      return;
+    }
+
+    // 2. run one pool build per platform
+    const pool = await this.pool();
+    pool.setProjectSettings(input.project.id, {
+      autoscalingEnabled: input.project.autoscalingEnabled,
+      buildsPerBuilder: input.project.buildsPerBuilder,
+      maxBuilders: input.project.maxBuilders,
+    });
+    let startedAt: Date | undefined;
+    let dbChain: Promise<unknown> = Promise.resolve();
+    const markRunning = () => {
+      if (startedAt) return;
+      startedAt = new Date();
+      const at = startedAt;
+      dbChain = dbChain.then(() =>
+        db.build.updateMany({
+          where: { id: build.id, status: "QUEUED" },
+          data: { status: "RUNNING", startedAt: at },
+        }),
+      );
+      send([
+        {
+          ...envelope("build.started"),
+          type: "build.started",
+          data: {
+            buildId: build.id,
+            number: build.number,
+            platforms: input.platforms,
+            queuedAt: queuedAt.toISOString(),
+            startedAt: at.toISOString(),
+            dockerfile: input.dockerfile,
+          },
+        },
+      ]);
+    };
+
+    const handles: { platform: string; handle: PoolBuild }[] = input.platforms.map((platform) => ({
+      platform,
+      handle: pool.submit({
+        projectId: input.project.id,
+        platform,
+        build: {
+          contextDir: input.contextDir,
+          dockerfile: input.dockerfile,
+          tags: input.tags,
+          buildArgs: input.buildArgs,
+          ...(input.target && { target: input.target }),
+          noCache: input.noCache,
+          platform,
+          // the upload was already checked against the limit
+          maxContextBytes: 0,
+          signal,
+          onEvent: (event: BuildEvent) => {
+            if (event.type === "step") {
+              emit({ type: "step", platform, step: toStreamStep(event.step) });
+            } else if (event.type === "log") {
+              emit({
+                type: "log",
+                platform,
+                digest: event.digest,
+                stream: event.log.stream,
+                text: event.log.text,
+              });
+            } else if (event.type === "warning") {
+              emit({ type: "warning", platform, message: event.message });
+            } else if (event.type === "phase") {
+              markRunning();
+              emit({ type: "phase", platform, phase: event.phase });
+            }
+          },
+        },
+      }),
+    }));
+
+    // queue positions and starts are polled: the pool reports them as state, not events
+    const seen = new Map<string, { position?: number; started: boolean }>();
+    const watch = () => {
+      for (const { platform, handle } of handles) {
+        const state = seen.get(platform) ?? { started: false };
+        if (handle.state === "queued") {
+          const position = handle.queuePosition;
+          if (position !== undefined && position !== state.position) {
+            state.position = position;
+            emit({ type: "queued", platform, position });
+          }
+        } else if (!state.started) {
+          state.started = true;
+          markRunning();
+          emit({
+            type: "started",
+            platform,
+            ...(handle.engineId && { engineId: handle.engineId }),
+          });
+        }
+        seen.set(platform, state);
+      }
+    };
+    watch();
+    const timer = setInterval(watch, 200);
+    let results: PoolBuildResult[];
+    try {
+      results = await Promise.all(handles.map(({ handle }) => handle.result));
+    } finally {
+      clearInterval(timer);
+    }
+    await dbChain.catch(() => undefined);
+
+    // 3. record and report the outcome
+    const finishedAt = new Date();
+    const byPlatform = results.map((result, i) => ({ platform: input.platforms[i] ?? "", result }));
+    const statusOf = (): BuildFinalStatus => {
+      if (results.some((r) => r.status === "failed")) return "failed";
+      if (results.some((r) => r.status === "canceled")) return "canceled";
+      return "succeeded";
+    };
+    const status = statusOf();
+    const stepCount = results.reduce((n, r) => n + r.stepCount, 0);
+    const cachedStepCount = results.reduce((n, r) => n + r.cachedStepCount, 0);
+    const durationMs = Math.max(0, ...results.map((r) => r.durationMs));
+    const queuedMs = Math.max(0, ...results.map((r) => r.queuedMs));
+    const failed = byPlatform.find(({ result }) => result.status === "failed" && result.error);
+    const error = failed?.result.error
+      ? {
+          kind: failed.result.error.kind,
+          message:
+            input.platforms.length > 1
+              ? `${failed.platform}: ${failed.result.error.message}`
+              : failed.result.error.message,
+        }
+      : undefined;
+    const imageId = results.length === 1 ? results[0]?.imageId : undefined;
+    await db.build.update({
+      where: { id: build.id },
+      data: {
+        status: status === "succeeded" ? "SUCCEEDED" : status === "failed" ? "FAILED" : "CANCELED",
+        ...(startedAt && { startedAt }),
+        finishedAt,
+        durationMs,
+        stepCount,
+        cachedStepCount,
+        cacheHitRatio: stepCount === 0 ? null : cachedStepCount / stepCount,
+        imageDigest: imageId ?? null,
+        error: error ? `${error.kind}: ${error.message}` : null,
+      },
+    });
+    if (error) emit({ type: "error", ...error });
+
+    const steps = byPlatform
+      .flatMap(({ platform, result }) =>
+        result.steps
+          .filter((step) => step.stepIndex !== undefined)
+          .map((step) => ({
+            name: step.name,
+            platform,
+            durationMs: step.durationMs ?? 0,
+            cached: step.cached,
+          })),
+      )
+      .sort((a, b) => b.durationMs - a.durationMs);
+    const summary: StreamSummary = {
+      buildId: build.id,
+      number: build.number,
+      status,
+      durationMs,
+      queuedMs,
+      stepCount,
+      cachedStepCount,
+      cacheHitRatio: stepCount === 0 ? 0 : cachedStepCount / stepCount,
+      ...(imageId && { imageId }),
+      ...(results.length === 1 &&
+        results[0]?.imageSize !== undefined && { imageSize: results[0].imageSize }),
+      tags: input.tags,
+      platforms: byPlatform.map(({ platform, result }) => ({
+        platform,
+        status: result.status,
+        ...(result.engineId && { engineId: result.engineId }),
+        durationMs: result.durationMs,
+        stepCount: result.stepCount,
+        cachedStepCount: result.cachedStepCount,
+        ...(result.imageId && { imageId: result.imageId }),
+        ...(result.error && { error: { kind: result.error.kind, message: result.error.message } }),
+      })),
+      steps,
+      ...(error && { error }),
+    };
+
+    send([
+      ...byPlatform.flatMap(({ platform, result }) =>
+        result.steps
+          .filter((step) => DIGEST.test(step.digest))
+          .map((step) => ({
+            ...envelope("step"),
+            type: "step" as const,
+            data: {
+              buildId: build.id,
+              digest: step.digest,
+              name: step.name.slice(0, 4096) || step.digest,
+              stage: step.stage && step.stage !== "internal" ? step.stage : null,
+              platform: input.platforms.length > 1 ? platform : null,
+              dockerfileLine: step.dockerfileLine ?? null,
+              startedAt: step.startedAt ?? null,
+              completedAt: step.completedAt ?? null,
+              cached: step.cached,
+              error: step.error?.slice(0, 65_536) ?? null,
+              inputs: step.inputs.filter((digest) => DIGEST.test(digest)),
+            },
+          })),
+      ),
+      {
+        ...envelope("build.finished"),
+        type: "build.finished",
+        data: {
+          buildId: build.id,
+          number: build.number,
+          status,
+          startedAt: startedAt?.toISOString() ?? null,
+          finishedAt: finishedAt.toISOString(),
+          durationMs,
+          stepCount,
+          cachedStepCount,
+          error: error ? `${error.kind}: ${error.message}`.slice(0, 65_536) : null,
+          imageDigest: imageId && DIGEST.test(imageId) ? imageId : null,
+        },
+      },
+    ]);
+    emit({ type: "summary", summary });
+    await Promise.all(telemetry);
+  }
+
+  /**
+   * Cancels a build of the org: "canceling" when it runs here, "canceled" when its row was left
+   * QUEUED/RUNNING by a previous process, "finished" when it is over, undefined when unknown.
+   */
+  async cancel(
+    orgId: string,
+    buildId: string,
+  ): Promise<"canceling" | "canceled" | "finished" | undefined> {
+    const active = this.#active.get(buildId);
+    if (active && active.orgId === orgId) {
+      active.controller.abort();
+      return "canceling";
+    }
+    const row = await this.#options.db.build.findFirst({
+      where: { id: buildId, orgId },
+      select: { status: true },
+    });
+    if (!row) return undefined;
+    if (row.status !== "QUEUED" && row.status !== "RUNNING") return "finished";
+    await this.#options.db.build.updateMany({
+      where: { id: buildId, status: { in: ["QUEUED", "RUNNING"] } },
+      data: {
+        status: "CANCELED",
+        finishedAt: new Date(),
+        error: "canceled: no server was running this build any more",
+      },
+    });
+    return "canceled";
+  }
+
+  isActive(buildId: string): boolean {
+    return this.#active.has(buildId);
+  }
+
+  /** The cache of the project's main builder for a platform, when that builder is running. */
+  async cacheUsage(projectId: string, platform: string): Promise<CacheUsage | undefined> {
+    const pool = await this.pool();
+    const main = await pool.mainEngine(projectId, platform);
+    return main ? cacheUsage(main) : undefined;
+  }
+
+  /** Empties the cache of the project's main builder (all records); undefined when not running. */
+  async resetCache(projectId: string, platform: string): Promise<PruneResult | undefined> {
+    const pool = await this.pool();
+    const main = await pool.mainEngine(projectId, platform);
+    return main ? pruneCache(main, { all: true }) : undefined;
+  }
+
+  /** Cancels every build, waits for their rows to be written, and stops the engines. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const active of this.#active.values()) active.controller.abort();
+    await Promise.allSettled([...this.#running]);
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool) await (await pool.catch(() => undefined))?.close();
+  }
+}
