@@ -24,7 +24,28 @@ describe("ingest env", () => {
       CLICKHOUSE_URL: undefined,
       LOG_LEVEL: "info",
       INGEST_HEALTH_TIMEOUT_MS: 2000,
+      INGEST_WORKER: "on",
+      INGEST_QUEUE_PREFIX: "slipway",
+      INGEST_MAX_BODY_BYTES: 5 * 1024 * 1024,
+      INGEST_MAX_EVENTS: 10_000,
+      INGEST_MAX_BACKLOG: 2_000,
+      INGEST_JOB_ATTEMPTS: 8,
+      INGEST_RETRY_DELAY_MS: 1_000,
+      INGEST_FLUSH_ROWS: 20_000,
+      INGEST_FLUSH_MS: 200,
+      INGEST_WORKER_CONCURRENCY: 16,
+      INGEST_SERVICE_TOKEN: undefined,
     });
+  });
+
+  it("reads the pipeline settings and names bad ones", () => {
+    expect(
+      loadEnv({ INGEST_WORKER: "OFF", INGEST_MAX_EVENTS: "500", INGEST_FLUSH_MS: "0" }),
+    ).toMatchObject({ INGEST_WORKER: "off", INGEST_MAX_EVENTS: 500, INGEST_FLUSH_MS: 0 });
+    expect(problems({ INGEST_WORKER: "maybe", INGEST_SERVICE_TOKEN: "short" })).toEqual([
+      'INGEST_WORKER: expected on or off, got "maybe"',
+      'INGEST_SERVICE_TOKEN: expected a token of at least 32 characters, got "short"',
+    ]);
   });
 
   it("treats empty variables as unset", () => {
@@ -47,7 +68,7 @@ describe("ingest env", () => {
         LOG_LEVEL: "DEBUG",
         INGEST_HEALTH_TIMEOUT_MS: "500",
       }),
-    ).toEqual({
+    ).toMatchObject({
       INGEST_HOST: "0.0.0.0",
       INGEST_PORT: 8080,
       DATABASE_URL: "postgres://u:p@db:5432/x",

@@ -17,7 +17,17 @@ export interface HealthReport {
     redis: CheckResult;
     clickhouse: CheckResult & { version?: string };
     builders: BuilderEnginesHealth;
+    /** The ingest queue, when this process has one. */
+    queue?: QueueCheck;
   };
+}
+
+export interface QueueCheck extends CheckResult {
+  waiting?: number;
+  delayed?: number;
+  active?: number;
+  failed?: number;
+  deadLetter?: number;
 }
 
 /** What /healthz asks; each returns a result and never throws (timeouts included). */
@@ -26,6 +36,8 @@ export interface HealthChecks {
   redis: (timeoutMs: number) => Promise<CheckResult>;
   clickhouse: (timeoutMs: number) => Promise<PingResult>;
   builders: (timeoutMs: number) => Promise<BuilderEnginesHealth>;
+  /** Queue depths (optional: only where ingest has its queues). */
+  queue?: (timeoutMs: number) => Promise<QueueCheck>;
 }
 
 const since = (start: number) => Math.round(performance.now() - start);
@@ -94,7 +106,8 @@ export async function runHealthChecks(
     latencyMs,
     error: timedOut(timeoutMs),
   });
-  const [database, redis, clickhouse, builders] = await Promise.all([
+  const queueCheck = checks.queue;
+  const [database, redis, clickhouse, builders, queue] = await Promise.all([
     withTimeout(() => checks.database(timeoutMs), timeoutMs, late, failed),
     withTimeout(() => checks.redis(timeoutMs), timeoutMs, late, failed),
     withTimeout(() => checks.clickhouse(timeoutMs), timeoutMs, late, failed),
@@ -104,12 +117,18 @@ export async function runHealthChecks(
       (latencyMs) => ({ status: "error", latencyMs, engines: [], detail: timedOut(timeoutMs) }),
       (err, latencyMs) => ({ status: "error", latencyMs, engines: [], detail: message(err) }),
     ),
+    queueCheck
+      ? withTimeout<QueueCheck>(() => queueCheck(timeoutMs), timeoutMs, late, failed)
+      : Promise.resolve(undefined),
   ]);
   const required = [database, redis, clickhouse];
   const status = required.some((c) => c.status !== "ok")
     ? "error"
-    : builders.status === "error"
+    : builders.status === "error" || queue?.status === "error"
       ? "degraded"
       : "ok";
-  return { status, checks: { database, redis, clickhouse, builders } };
+  return {
+    status,
+    checks: { database, redis, clickhouse, builders, ...(queue ? { queue } : {}) },
+  };
 }

@@ -23,6 +23,9 @@ const { createDb } = await import("@slipway/db");
 const { openTelemetryStore, redactUrl } = await import("@slipway/telemetry");
 const { createRedis } = await import("./redis.ts");
 const { buildServer } = await import("./server.ts");
+const { createQueues } = await import("./queues.ts");
+const { startWorker } = await import("./worker.ts");
+const { resolveServiceToken } = await import("./service-token.ts");
 
 const log = pino({ name: "ingest", level: env.LOG_LEVEL });
 
@@ -36,11 +39,39 @@ log.info({ clickhouse: store.kind, location: store.location }, "telemetry store 
 
 const redis = createRedis(env.REDIS_URL, log);
 const db = createDb(env.DATABASE_URL);
+const queues = createQueues({
+  connection: redis,
+  prefix: env.INGEST_QUEUE_PREFIX,
+  attempts: env.INGEST_JOB_ATTEMPTS,
+  retryDelayMs: env.INGEST_RETRY_DELAY_MS,
+});
+const worker =
+  env.INGEST_WORKER === "on"
+    ? startWorker({
+        redisUrl: env.REDIS_URL,
+        prefix: env.INGEST_QUEUE_PREFIX,
+        queues,
+        store,
+        flushRows: env.INGEST_FLUSH_ROWS,
+        flushMs: env.INGEST_FLUSH_MS,
+        concurrency: env.INGEST_WORKER_CONCURRENCY,
+        log,
+      })
+    : undefined;
+const serviceToken = await resolveServiceToken(env.SLIPWAY_STATE_DIR, env.INGEST_SERVICE_TOKEN);
 const app = await buildServer({
   db,
   redis,
   store,
   stateDir: env.SLIPWAY_STATE_DIR,
+  queues,
+  queuePrefix: env.INGEST_QUEUE_PREFIX,
+  limits: {
+    maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+    maxEvents: env.INGEST_MAX_EVENTS,
+    maxBacklog: env.INGEST_MAX_BACKLOG,
+  },
+  serviceToken,
   logger: log,
   healthTimeoutMs: env.INGEST_HEALTH_TIMEOUT_MS,
 });
@@ -60,6 +91,9 @@ async function shutdown(signal: string) {
   force.unref();
   const steps: [string, () => Promise<unknown>][] = [
     ["http server", () => app.close()],
+    // Finishes (and stores) the batches in hand; the rest stay queued for the next start.
+    ["queue worker", async () => worker?.close()],
+    ["queues", () => queues.close()],
     ["clickhouse", () => store.close()],
     ["redis", () => redis.quit()],
     ["database", () => db.$disconnect()],
@@ -83,6 +117,8 @@ try {
   await app.listen({ host: env.INGEST_HOST, port: env.INGEST_PORT });
 } catch (err) {
   const code = (err as { code?: string }).code;
+  await worker?.close();
+  await queues.close();
   await store.close();
   redis.disconnect();
   await db.$disconnect();

@@ -4,36 +4,16 @@
  * validated with zod; timestamps are ISO 8601 UTC strings.
  */
 import { z } from "zod";
-import type { QueryParams, TelemetryStore } from "../clickhouse/store.ts";
+import type { TelemetryStore } from "../clickhouse/store.ts";
 import { TABLES } from "../write.ts";
+import { bool, num, numOrNull, type OrgScope, requireOrg, run } from "./common.ts";
 
-const num = z.coerce.number();
-const numOrNull = z.union([z.null(), z.coerce.number()]);
-const bool = z.union([z.boolean(), z.coerce.number().transform((n) => n !== 0)]);
-
-export interface OrgScope {
-  orgId: string;
-}
-
-function requireOrg(scope: OrgScope): string {
-  if (typeof scope.orgId !== "string" || scope.orgId.length === 0) {
-    throw new TypeError("orgId is required for every telemetry query");
-  }
-  return scope.orgId;
-}
-
-async function run<S extends z.ZodType>(
-  store: TelemetryStore,
-  schema: S,
-  sql: string,
-  params: Readonly<Record<string, QueryParams[string] | undefined>>,
-): Promise<z.output<S>[]> {
-  // Only the filters a caller gave are bound (the SQL names exactly those).
-  const bound: Record<string, QueryParams[string]> = {};
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) bound[k] = v;
-  const rows = await store.query<unknown>(sql, bound);
-  return rows.map((r) => schema.parse(r));
-}
+export * from "./build-steps.ts";
+export * from "./builds.ts";
+export * from "./cache.ts";
+export { BUCKETS, type Bucket, type OrgScope, type Period } from "./common.ts";
+export * from "./lint.ts";
+export * from "./runners.ts";
 
 export const buildSummaryRow = z.object({
   projectId: z.string(),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "orgs" ADD COLUMN     "github_webhook_secret" TEXT;
