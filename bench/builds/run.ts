@@ -1,12 +1,15 @@
 // Build overhead benchmark: runBuild (context packing, .dockerignore, trace decoding, step
-// tracking) against a raw POST /build of a tar of the same context, on the same engine; and
-// time-to-ready of a fresh builder engine. Run as root: `npx tsx bench/builds/run.ts`.
+// tracking) against a raw POST /build of a tar of the same context, on the same engine;
+// time-to-ready of a fresh builder engine; and throughput of CONCURRENT sleep-bound builds
+// (`RUN sleep 1`) through a BuilderPool with autoscaling on vs off.
+// Run as root: `npx tsx bench/builds/run.ts [--runs=5] [--starts=10] [--concurrent=8]`.
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineStream, jsonLines } from "../../packages/builder-core/src/engine-api.ts";
 import {
+  BuilderPool,
   engineRequest,
   ensureBaseImage,
   runBuild,
@@ -21,6 +24,8 @@ const flag = (name: string, fallback: number) => {
 };
 const RUNS = flag("runs", 5);
 const STARTS = flag("starts", 10);
+const CONCURRENT = flag("concurrent", 8);
+const MAX_BUILDERS = flag("max-builders", 4);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -104,6 +109,13 @@ async function main() {
     if (ping.body !== "OK") throw new Error("engine not ready");
     await stopEngine(fresh);
   }
+  const throughput: [string, number, number, number][] = [];
+  for (const autoscalingEnabled of [false, true]) {
+    throughput.push([
+      autoscalingEnabled ? `on (max ${MAX_BUILDERS} builders)` : "off (1 builder)",
+      ...(await concurrentBuilds(stateDir, autoscalingEnabled)),
+    ]);
+  }
   await rm(stateDir, { recursive: true, force: true });
 
   console.log(`\nbuilds: median of ${RUNS} runs on one engine (200-file context, 4 steps)\n`);
@@ -118,6 +130,69 @@ async function main() {
   console.log("| p50 ms | p95 ms |");
   console.log("| ---: | ---: |");
   console.log(`| ${Math.round(percentile(ready, 50))} | ${Math.round(percentile(ready, 95))} |`);
+  console.log(
+    `\nthroughput: ${CONCURRENT} concurrent builds of \`RUN sleep 1\` (distinct, uncached), one project\n`,
+  );
+  console.log("| autoscaling | wall s | builds/min | engines used |");
+  console.log("| --- | ---: | ---: | ---: |");
+  for (const [mode, wallMs, perMinute, engines] of throughput) {
+    console.log(
+      `| ${mode} | ${(wallMs / 1000).toFixed(1)} | ${perMinute.toFixed(1)} | ${engines} |`,
+    );
+  }
+  const [off, on] = throughput;
+  if (off && on) console.log(`\nthroughput ratio on/off: ${(on[2] / off[2]).toFixed(2)}x`);
+}
+
+/**
+ * A fresh pool: one warm-up build (so the main has a cache snapshot for clones), then CONCURRENT
+ * builds submitted at once. Returns [wall ms, builds per minute, distinct engines used].
+ */
+async function concurrentBuilds(
+  parent: string,
+  autoscalingEnabled: boolean,
+): Promise<[number, number, number]> {
+  const stateDir = join(parent, `pool-${autoscalingEnabled ? "on" : "off"}`);
+  const pool = await BuilderPool.start({
+    stateDir,
+    settings: { autoscalingEnabled, maxBuilders: MAX_BUILDERS, buildsPerBuilder: 1 },
+    prepareEngine: (engine) => ensureBaseImage(engine),
+  });
+  try {
+    const context = async (name: string, run: string) => {
+      const dir = join(stateDir, "contexts", name);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "Dockerfile"), `FROM slipway/busybox:1\nRUN ${run}\n`);
+      return dir;
+    };
+    const warm = await pool.submit({
+      projectId: "bench",
+      platform: "linux/amd64",
+      build: { contextDir: await context("warm", "echo warm") },
+    }).result;
+    if (warm.status !== "succeeded") throw new Error(JSON.stringify(warm.error));
+    const deadline = Date.now() + 60_000;
+    while (autoscalingEnabled && pool.status().snapshots.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const dirs = await Promise.all(
+      Array.from({ length: CONCURRENT }, (_, i) => context(`job-${i}`, `sleep 1 && echo job ${i}`)),
+    );
+    const started = performance.now();
+    const results = await Promise.all(
+      dirs.map(
+        (contextDir) =>
+          pool.submit({ projectId: "bench", platform: "linux/amd64", build: { contextDir } })
+            .result,
+      ),
+    );
+    const wallMs = performance.now() - started;
+    const failed = results.find((result) => result.status !== "succeeded");
+    if (failed) throw new Error(`a concurrent build failed: ${JSON.stringify(failed.error)}`);
+    return [wallMs, (CONCURRENT / wallMs) * 60_000, new Set(results.map((r) => r.engineId)).size];
+  } finally {
+    await pool.close();
+  }
 }
 
 await main();

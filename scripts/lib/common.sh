@@ -41,8 +41,10 @@ ensure_os_packages() {
   # ports and data, so those are left alone.
 }
 
-BASE_PACKAGES=(postgresql redis-server docker.io busybox-static ca-certificates)
-TEST_PACKAGES=(chromium chromium-driver fonts-liberation)
+# qemu-user-static runs foreign-platform builds under emulation; docker-registry is a local
+# registry for the push tests; openssl makes the remote engines' test certificates.
+BASE_PACKAGES=(postgresql redis-server docker.io busybox-static qemu-user-static ca-certificates)
+TEST_PACKAGES=(chromium chromium-driver fonts-liberation docker-registry openssl)
 
 ensure_npm_dependencies() {
   local stamp="$ROOT/node_modules/.slipway-lock-hash"
@@ -141,6 +143,9 @@ bootstrap() {
   ensure_os_packages "${BASE_PACKAGES[@]}" "$@"
   command -v node >/dev/null || die "Node.js 20.19+ is required"
   ensure_npm_dependencies
+  # The arm64 base image for emulated builds needs Debian's arm64 busybox (idempotent).
+  "$ROOT/packages/builder-core/scripts/fetch-busybox.sh" arm64 >>"$LOG_DIR/apt.log" 2>&1 ||
+    die "fetching Debian's busybox-static:arm64 failed; see $LOG_DIR/apt.log"
   start_postgres
   ensure_database slipway
   start_redis

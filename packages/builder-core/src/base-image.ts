@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { PassThrough } from "node:stream";
@@ -7,11 +8,14 @@ import tar from "tar-stream";
 import { z } from "zod";
 import {
   type EngineTarget,
+  engineLabel,
   engineMessage,
   engineRequest,
   engineStream,
   jsonLines,
 } from "./engine-api.ts";
+
+import { isNativePlatform, normalizePlatform } from "./platform.ts";
 
 const run = promisify(execFile);
 
@@ -24,8 +28,13 @@ export const baseImageOptionsSchema = z.object({
     .string()
     .regex(/^[\w][\w.-]{0,127}$/)
     .default("1"),
-  /** A statically linked busybox (Debian's busybox-static installs it as /bin/busybox). */
-  busyboxPath: z.string().default("/bin/busybox"),
+  /**
+   * A statically linked busybox for the platform. Native: Debian's busybox-static installs it as
+   * /bin/busybox. Foreign: /usr/local/lib/slipway/busybox-<arch> (scripts/fetch-busybox.sh).
+   */
+  busyboxPath: z.string().optional(),
+  /** The image's platform, e.g. linux/arm64; the host's when unset. */
+  platform: z.string().min(1).optional(),
 });
 export type BaseImageOptions = z.input<typeof baseImageOptionsSchema>;
 
@@ -39,12 +48,7 @@ export interface BaseImage {
 const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 async function imageId(engine: EngineTarget, ref: string): Promise<string | undefined> {
-  const res = await engineRequest(
-    engine.socketPath,
-    "GET",
-    `/images/${encodeURIComponent(ref)}/json`,
-    10_000,
-  );
+  const res = await engineRequest(engine, "GET", `/images/${encodeURIComponent(ref)}/json`, 10_000);
   if (res.statusCode === 404) return undefined;
   if (res.statusCode !== 200) {
     throw new Error(`could not inspect image ${ref}: ${engineMessage(res)}`);
@@ -58,7 +62,10 @@ async function imageId(engine: EngineTarget, ref: string): Promise<string | unde
  * lists for it), /tmp, and an /etc/passwd and /etc/group with root, so `USER root` and shells work.
  */
 async function busyboxRootfs(busyboxPath: string): Promise<PassThrough> {
-  const { stdout } = await run(busyboxPath, ["--list-full"]);
+  // a foreign busybox lists its applets through QEMU when binfmt has it; else the host's list
+  const { stdout } = await run(busyboxPath, ["--list-full"]).catch(() =>
+    run("/bin/busybox", ["--list-full"]),
+  );
   const applets = stdout
     .split("\n")
     .map((line) => line.trim())
@@ -119,7 +126,15 @@ export function ensureBaseImage(
 ): Promise<BaseImage> {
   const parsed = baseImageOptionsSchema.parse(options);
   const ref = `${parsed.repo}:${parsed.tag}`;
-  const key = `${engine.socketPath}\n${ref}`;
+  if (parsed.platform && !isNativePlatform(parsed.platform)) {
+    const key = `${engineLabel(engine)}\n${ref}`;
+    const running = inFlight.get(key);
+    if (running) return running;
+    const promise = loadForeignIfMissing(engine, parsed, ref).finally(() => inFlight.delete(key));
+    inFlight.set(key, promise);
+    return promise;
+  }
+  const key = `${engineLabel(engine)}\n${ref}`;
   const running = inFlight.get(key);
   if (running) return running;
   const promise = importIfMissing(engine, parsed, ref).finally(() => inFlight.delete(key));
@@ -134,9 +149,10 @@ async function importIfMissing(
 ): Promise<BaseImage> {
   const existing = await imageId(engine, ref);
   if (existing) return { ref, id: existing, imported: false };
-  if (!existsSync(options.busyboxPath)) {
+  const busyboxPath = options.busyboxPath ?? "/bin/busybox";
+  if (!existsSync(busyboxPath)) {
     throw new Error(
-      `${options.busyboxPath} not found: install Debian's busybox-static package to make base images`,
+      `${busyboxPath} not found: install Debian's busybox-static package to make base images`,
     );
   }
   const query = new URLSearchParams({
@@ -146,11 +162,11 @@ async function importIfMissing(
   });
   query.append("changes", `ENV PATH=${BASE_PATH}`);
   query.append("changes", 'CMD ["/bin/sh"]');
-  const { response } = engineStream(engine.socketPath, {
+  const { response } = engineStream(engine, {
     method: "POST",
     path: `/images/create?${query}`,
     headers: { "Content-Type": "application/x-tar" },
-    body: await busyboxRootfs(options.busyboxPath),
+    body: await busyboxRootfs(busyboxPath),
   });
   const res = await response;
   if (res.statusCode !== 200) {
@@ -172,4 +188,84 @@ async function importIfMissing(
   const id = await imageId(engine, ref);
   if (!id) throw new Error(`imported ${ref} but the engine does not list it`);
   return { ref, id, imported: true };
+}
+
+async function streamToBuffer(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A foreign platform's base image. `/images/create?fromSrc` records the host's architecture
+ * whatever it is told, so the image goes in as a docker-archive (`/images/load`): manifest.json,
+ * an image config that says the platform, and the root filesystem as its one layer.
+ */
+async function loadForeignIfMissing(
+  engine: EngineTarget,
+  options: z.output<typeof baseImageOptionsSchema>,
+  ref: string,
+): Promise<BaseImage> {
+  const platform = normalizePlatform(options.platform ?? "");
+  const [os = "linux", architecture = "", variant] = platform.split("/");
+  const existing = await imageId(engine, ref);
+  if (existing) {
+    const res = await engineRequest(engine, "GET", `/images/${encodeURIComponent(ref)}/json`);
+    const info = z.object({ Architecture: z.string() }).safeParse(JSON.parse(res.body));
+    if (info.success && info.data.Architecture === architecture) {
+      return { ref, id: existing, imported: false };
+    }
+  }
+  const busyboxPath = options.busyboxPath ?? foreignBusyboxPath(architecture);
+  if (!existsSync(busyboxPath)) {
+    throw new Error(
+      `${busyboxPath} not found: a ${platform} base image needs that architecture's static ` +
+        `busybox (packages/builder-core/scripts/fetch-busybox.sh ${architecture} puts it there)`,
+    );
+  }
+  const layer = await streamToBuffer(await busyboxRootfs(busyboxPath));
+  const diffId = `sha256:${createHash("sha256").update(layer).digest("hex")}`;
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture,
+      os,
+      ...(variant && { variant }),
+      created: new Date(0).toISOString(),
+      config: { Env: [`PATH=${BASE_PATH}`], Cmd: ["/bin/sh"] },
+      rootfs: { type: "layers", diff_ids: [diffId] },
+      history: [{ created: new Date(0).toISOString(), created_by: "slipway busybox root" }],
+    }),
+  );
+  const configName = `${createHash("sha256").update(config).digest("hex")}.json`;
+  const manifest = JSON.stringify([
+    { Config: configName, RepoTags: [ref], Layers: ["layer/layer.tar"] },
+  ]);
+  const archive = tar.pack();
+  const mtime = new Date(0);
+  archive.entry({ name: "manifest.json", mtime }, manifest);
+  archive.entry({ name: configName, mtime }, config);
+  archive.entry({ name: "layer", type: "directory", mtime });
+  archive.entry({ name: "layer/layer.tar", mtime }, layer);
+  archive.finalize();
+  const { response } = engineStream(engine, {
+    method: "POST",
+    path: "/images/load?quiet=1",
+    headers: { "Content-Type": "application/x-tar" },
+    body: archive as unknown as import("node:stream").Readable,
+  });
+  const res = await response;
+  const body = (await streamToBuffer(res)).toString("utf8");
+  if (res.statusCode !== 200 || /"errorDetail"/.test(body)) {
+    throw new Error(
+      `could not load ${ref} (${platform}): ${engineMessage({ statusCode: res.statusCode ?? 0, body })}`,
+    );
+  }
+  const id = await imageId(engine, ref);
+  if (!id) throw new Error(`loaded ${ref} but the engine does not list it`);
+  return { ref, id, imported: true };
+}
+
+/** Where scripts/fetch-busybox.sh puts a foreign architecture's static busybox. */
+export function foreignBusyboxPath(architecture: string): string {
+  return `/usr/local/lib/slipway/busybox-${architecture}`;
 }

@@ -6,14 +6,34 @@ import { type ContextStats, ContextTooLargeError, packContext } from "./context.
 import { isProcessAlive } from "./engine.ts";
 import {
   type EngineTarget,
+  engineLabel,
   engineMessage,
   engineRequest,
   engineStream,
   jsonLines,
 } from "./engine-api.ts";
+import {
+  emulationAvailable,
+  hostPlatform,
+  isNativePlatform,
+  normalizePlatform,
+  PlatformUnsupportedError,
+} from "./platform.ts";
+import { type PushError, type PushedTag, pushImage } from "./push.ts";
+import { type BuildResources, type ResourceSampler, startResourceSampler } from "./resources.ts";
 import { type BuildStep, decodeTraceAux, type StepEvent, StepTracker } from "./trace.ts";
 
-export const buildOptionsSchema = z.object({
+export const registryAuthSchema = z.object({
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** A registry token instead of a username and password. */
+  identitytoken: z.string().optional(),
+  /** The registry host, e.g. registry.example.com:5000. */
+  serveraddress: z.string().optional(),
+});
+export type RegistryAuth = z.infer<typeof registryAuthSchema>;
+
+export const buildOptionsObjectSchema = z.object({
   /** The folder sent as the build context. */
   contextDir: z.string().min(1),
   /** Relative to the context (or absolute, possibly outside it). */
@@ -35,12 +55,26 @@ export const buildOptionsSchema = z.object({
     .default(512 * 1024 * 1024),
   /** Identifies the build on the engine (for its cancel endpoint); random when unset. */
   buildId: z.string().min(1).optional(),
+  /** After a successful build, push every tag (each names its registry, e.g. host:5000/app:1). */
+  push: z.boolean().default(false),
+  /** Credentials for the push (sent to the engine as X-Registry-Auth). */
+  registryAuth: registryAuthSchema.optional(),
+  /** Sample the engine's CPU and memory during the build (local engines only). */
+  sampleResources: z.boolean().default(true),
+  sampleIntervalMs: z.number().int().min(50).default(1_000),
 });
+
+export const buildOptionsSchema = buildOptionsObjectSchema.refine(
+  (options) => !options.push || options.tags.length > 0,
+  { message: "push needs at least one tag naming the registry", path: ["tags"] },
+);
 
 export type BuildEvent =
   | StepEvent
   | { type: "phase"; phase: "sending-context" | "building" }
-  | { type: "context"; stats: ContextStats };
+  | { type: "context"; stats: ContextStats }
+  | { type: "phase"; phase: "pushing"; tag: string }
+  | { type: "pushed"; tag: string; digest?: string };
 
 export type BuildOptions = z.input<typeof buildOptionsSchema> & {
   /** Aborting it cancels the build on the engine; the summary then says `canceled`. */
@@ -56,7 +90,12 @@ export type BuildErrorKind =
   | "context-unreadable"
   | "step-failed"
   | "engine-exited"
-  | "engine-error";
+  | "engine-error"
+  /** A RUN step was OOM-killed: the builder's memory limit (its size) was reached. */
+  | "out-of-memory"
+  /** No engine for the platform: foreign, with no remote engine and no emulator. */
+  | "platform-unsupported"
+  | PushError["kind"];
 
 export interface BuildError {
   kind: BuildErrorKind;
@@ -83,6 +122,14 @@ export interface BuildSummary {
   error?: BuildError;
   context?: ContextStats;
   warnings: string[];
+  /** The platform built (when one was asked for). */
+  platform?: string;
+  /** The platform is foreign to the engine, which ran it under QEMU emulation. */
+  emulated: boolean;
+  /** The engine's CPU and memory during the build (local engines with sampling on). */
+  resources?: BuildResources;
+  /** Tags pushed, with the manifest digest the registry stored (push: true). */
+  pushed?: PushedTag[];
 }
 
 const lineSchema = z.object({
@@ -133,7 +180,7 @@ function buildQuery(options: z.output<typeof buildOptionsSchema>, dockerfile: st
 
 async function imageSize(engine: EngineTarget, imageId: string): Promise<number | undefined> {
   try {
-    const res = await engineRequest(engine.socketPath, "GET", `/images/${imageId}/json`, 10_000);
+    const res = await engineRequest(engine, "GET", `/images/${imageId}/json`, 10_000);
     if (res.statusCode !== 200) return undefined;
     return z.object({ Size: z.number() }).parse(JSON.parse(res.body)).Size;
   } catch {
@@ -160,11 +207,42 @@ export function summaryWithoutEngine(
     tags,
     ...(error && { error }),
     warnings: [],
+    emulated: false,
   };
 }
 
 function engineName(engine: EngineTarget): string {
-  return engine.id ?? engine.socketPath;
+  return engineLabel(engine);
+}
+
+/** The engine's own platform: known for local engines, asked of remote ones. */
+async function enginePlatform(engine: EngineTarget): Promise<string | undefined> {
+  if (engine.nativePlatform) return engine.nativePlatform;
+  if (!engine.tls) return hostPlatform();
+  try {
+    const res = await engineRequest(engine, "GET", "/version", 10_000);
+    const version = z.object({ Os: z.string(), Arch: z.string() }).parse(JSON.parse(res.body));
+    return normalizePlatform(`${version.Os}/${version.Arch}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function samplerFor(
+  engine: EngineTarget,
+  options: { sampleResources: boolean; sampleIntervalMs: number },
+): ResourceSampler | undefined {
+  if (!options.sampleResources || engine.tls) return undefined;
+  if (engine.cgroup) {
+    return startResourceSampler({ cgroup: engine.cgroup }, options.sampleIntervalMs);
+  }
+  if (engine.pid !== undefined && engine.paths) {
+    return startResourceSampler(
+      { pid: engine.pid, marker: engine.paths.execRoot },
+      options.sampleIntervalMs,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -180,6 +258,12 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
   const startedAt = new Date().toISOString();
   let contextStats: ContextStats | undefined;
   let tracker: StepTracker | undefined;
+  const platform = parsed.platform ? normalizePlatform(parsed.platform) : undefined;
+  let emulated = false;
+  let sampler: ResourceSampler | undefined;
+  let resources: BuildResources | undefined;
+  let pushed: PushedTag[] | undefined;
+  let durationMs: number | undefined;
 
   const finish = async (
     result: Pick<BuildSummary, "status"> & { error?: BuildError; imageId?: string },
@@ -187,9 +271,22 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     const steps = tracker?.steps ?? [];
     const numbered = tracker?.dockerfileSteps ?? [];
     const cachedStepCount = numbered.filter((step) => step.cached).length;
-    // the build's time ends with the engine's stream; the image inspect below is not part of it
-    const durationMs = Math.round(performance.now() - started);
+    // the build's time ends with the engine's stream; the image inspect and push are not part of it
+    durationMs ??= Math.round(performance.now() - started);
+    if (sampler) resources = await sampler.stop();
+    sampler = undefined;
     const size = result.imageId ? await imageSize(engine, result.imageId) : undefined;
+    let error = result.error;
+    if (error?.kind === "step-failed" && resources?.oomKilled) {
+      const limit = resources.limits?.memoryBytes;
+      error = {
+        ...error,
+        kind: "out-of-memory",
+        message: `${error.message} (a process was killed for memory${
+          limit ? `: the builder's limit is ${Math.round(limit / 1024 ** 2)} MiB` : ""
+        })`,
+      };
+    }
     return {
       buildId,
       status: result.status,
@@ -202,13 +299,34 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
       ...(result.imageId && { imageId: result.imageId }),
       ...(size !== undefined && { imageSize: size }),
       tags: parsed.tags,
-      ...(result.error && { error: result.error }),
+      ...(error && { error }),
       ...(contextStats && { context: contextStats }),
       warnings: tracker?.warnings.map((warning) => warning.message) ?? [],
+      ...(platform && { platform }),
+      emulated,
+      ...(resources && { resources }),
+      ...(pushed && { pushed }),
     };
   };
 
   if (signal?.aborted) return finish({ status: "canceled" });
+
+  if (platform) {
+    const native = await enginePlatform(engine);
+    if (native && !isNativePlatform(platform, native)) {
+      emulated = true;
+      // a local engine can only run a foreign platform's RUN steps through the host's binfmt
+      if (!engine.tls && !emulationAvailable(platform)) {
+        return finish({
+          status: "failed",
+          error: {
+            kind: "platform-unsupported",
+            message: new PlatformUnsupportedError(platform, native).message,
+          },
+        });
+      }
+    }
+  }
 
   const contextDir = resolve(parsed.contextDir);
   const contextInfo = await stat(contextDir).catch(() => undefined);
@@ -251,8 +369,9 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
   packed.stream.on("end", () => onEvent?.({ type: "context", stats: packed.stats }));
 
   onEvent?.({ type: "phase", phase: "sending-context" });
+  sampler = samplerFor(engine, parsed);
   const query = buildQuery(parsed, packed.dockerfileName, buildId);
-  const { request, response } = engineStream(engine.socketPath, {
+  const { request, response } = engineStream(engine, {
     method: "POST",
     path: `/v1.41/build?${query}`,
     headers: { "Content-Type": "application/x-tar" },
@@ -267,11 +386,9 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     // when its client goes away); the cancel endpoint is asked too, in case the body is still
     // being read and the close is not noticed yet.
     request.destroy();
-    engineRequest(
-      engine.socketPath,
-      "POST",
-      `/build/cancel?id=${encodeURIComponent(buildId)}`,
-    ).catch(() => undefined);
+    engineRequest(engine, "POST", `/build/cancel?id=${encodeURIComponent(buildId)}`).catch(
+      () => undefined,
+    );
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   const watchdog =
@@ -318,6 +435,9 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     signal?.removeEventListener("abort", onAbort);
     if (watchdog) clearInterval(watchdog);
     packed.stream.destroy();
+    durationMs = Math.round(performance.now() - started);
+    if (sampler) resources = await sampler.stop();
+    sampler = undefined;
   }
   if (!engineExited && engine.pid !== undefined && transportError && !canceled) {
     // the connection can drop a moment before the process is gone
@@ -381,6 +501,23 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
         message: `build on ${engineName(engine)} failed: ${reason}`,
       },
     });
+  }
+  if (parsed.push) {
+    const result = await pushImage(engine, {
+      tags: parsed.tags,
+      ...(parsed.registryAuth && { auth: parsed.registryAuth }),
+      ...(signal && { signal }),
+      onEvent: (event) => onEvent?.(event),
+    });
+    pushed = result.pushed;
+    if (result.canceled) return finish({ status: "canceled", imageId });
+    if (result.error) {
+      return finish({
+        status: "failed",
+        imageId,
+        error: { kind: result.error.kind, message: result.error.message },
+      });
+    }
   }
   return finish({ status: "succeeded", imageId });
 }

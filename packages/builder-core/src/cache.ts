@@ -41,7 +41,7 @@ export interface CacheUsage {
 
 /** The engine's BuildKit cache records and their totals (from `GET /system/df`). */
 export async function cacheUsage(engine: EngineTarget): Promise<CacheUsage> {
-  const df = await engineJson(engine.socketPath, "GET", "/v1.41/system/df", dfSchema, 60_000);
+  const df = await engineJson(engine, "GET", "/v1.41/system/df", dfSchema, 60_000);
   const records: CacheRecord[] = (df.BuildCache ?? []).map((record) => ({
     id: record.ID,
     ...(record.Parent && { parent: record.Parent }),
@@ -98,7 +98,7 @@ export async function pruneCache(
   if (parsed.filters) query.set("filters", JSON.stringify(parsed.filters));
   if (parsed.all) query.set("all", "1");
   const result = await engineJson(
-    engine.socketPath,
+    engine,
     "POST",
     `/v1.41/build/prune?${query}`,
     pruneResponseSchema,

@@ -5,13 +5,28 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { pingEngine } from "./engine-api.ts";
 import { type EnginePaths, enginePaths } from "./paths.ts";
+import { hostPlatform } from "./platform.ts";
+import {
+  type BuilderSize,
+  builderLimits,
+  cgroupProcsFiles,
+  createEngineCgroup,
+  type EngineCgroup,
+  engineCgroupSchema,
+  removeEngineCgroup,
+} from "./resources.ts";
 
 export const engineMetaSchema = z.object({
   id: z.string().min(1),
+  /** What the engine builds for (its pool group); may be a foreign platform under emulation. */
   platform: z.string().min(1),
+  /** The host's own platform, which the engine runs natively. */
+  nativePlatform: z.string().optional(),
   pid: z.number().int().positive(),
   socketPath: z.string().min(1),
   startedAt: z.string(),
+  /** Set when the host has writable cgroups: the engine's processes and limits. */
+  cgroup: engineCgroupSchema.optional(),
 });
 export type EngineMeta = z.infer<typeof engineMetaSchema>;
 
@@ -67,6 +82,23 @@ export interface StartEngineOptions {
   platform: string;
   /** buildx waits 20 s for a builder to come up; so do we. */
   startTimeoutMs?: number;
+  /**
+   * CPU and memory limits (small, medium, large or custom) applied to the engine's cgroup, and
+   * BuildKit's cache GC target. Unset: no limits. Limits need cgroups (see README).
+   */
+  size?: BuilderSize;
+  /** Put the engine in its own cgroup when the host allows it (default true). */
+  cgroups?: boolean;
+  /**
+   * Also listen on TCP with mutual TLS (dockerd --tlsverify), to serve as another host's remote
+   * engine: PEM file paths of the CA that signs client certificates, and the server's own pair.
+   */
+  tcp?: { host?: string; port: number; caFile: string; certFile: string; keyFile: string };
+}
+
+/** Bytes as dockerd's config parses them (binary units). */
+function storageString(bytes: number): string {
+  return `${Math.max(1, Math.floor(bytes / 1024 ** 2))}MB`;
 }
 
 /**
@@ -87,21 +119,66 @@ export async function startEngine(options: StartEngineOptions): Promise<EngineHa
     ),
   );
   await rm(paths.socketPath, { force: true });
-  const logFd = openSync(paths.logFile, "a");
-  const child = spawn(
-    dockerd,
-    [
-      `--data-root=${paths.dataRoot}`,
-      `--exec-root=${paths.execRoot}`,
-      `--host=unix://${paths.socketPath}`,
-      `--pidfile=${paths.pidFile}`,
-      "--iptables=false",
-      "--ip-masq=false",
-      "--bridge=none",
-      "--storage-driver=overlay2",
-    ],
-    { detached: true, stdio: ["ignore", logFd, logFd] },
+  const limits = options.size === undefined ? undefined : builderLimits(options.size);
+  // our own daemon config, so a host's /etc/docker/daemon.json does not apply to builders
+  const configFile = `${paths.dir}/daemon.json`;
+  await writeFile(
+    configFile,
+    JSON.stringify(
+      limits?.cacheKeepBytes === undefined
+        ? {}
+        : {
+            builder: {
+              gc: { enabled: true, defaultKeepStorage: storageString(limits.cacheKeepBytes) },
+            },
+          },
+    ),
   );
+  const cgroup =
+    options.cgroups === false
+      ? undefined
+      : await createEngineCgroup(options.engineId, paths.dir, limits).catch(() => undefined);
+  const dockerdArgs = [
+    `--data-root=${paths.dataRoot}`,
+    `--exec-root=${paths.execRoot}`,
+    `--host=unix://${paths.socketPath}`,
+    `--pidfile=${paths.pidFile}`,
+    "--iptables=false",
+    "--ip-masq=false",
+    "--bridge=none",
+    "--storage-driver=overlay2",
+    `--config-file=${configFile}`,
+    ...(options.tcp
+      ? [
+          `--host=tcp://${options.tcp.host ?? "127.0.0.1"}:${options.tcp.port}`,
+          "--tlsverify",
+          `--tlscacert=${options.tcp.caFile}`,
+          `--tlscert=${options.tcp.certFile}`,
+          `--tlskey=${options.tcp.keyFile}`,
+        ]
+      : []),
+    // BuildKit puts RUN containers under <cgroup-parent>/<id>: inside the engine's cgroup
+    ...(cgroup ? [`--cgroup-parent=${cgroup.path}`] : []),
+  ];
+  const logFd = openSync(paths.logFile, "a");
+  // With a cgroup, a shell joins it and then becomes dockerd, so that containerd and everything
+  // after start inside it (no window where a child escapes).
+  const child = cgroup
+    ? spawn(
+        "/bin/sh",
+        [
+          "-c",
+          'for f in $SLIPWAY_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; exec "$0" "$@"',
+          dockerd,
+          ...dockerdArgs,
+        ],
+        {
+          detached: true,
+          stdio: ["ignore", logFd, logFd],
+          env: { ...process.env, SLIPWAY_CGROUP_PROCS: cgroupProcsFiles(cgroup).join(" ") },
+        },
+      )
+    : spawn(dockerd, dockerdArgs, { detached: true, stdio: ["ignore", logFd, logFd] });
   closeSync(logFd);
   child.unref();
   const pid = child.pid;
@@ -113,6 +190,7 @@ export async function startEngine(options: StartEngineOptions): Promise<EngineHa
   );
   if (!healthy || !isProcessAlive(pid)) {
     if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
+    if (cgroup) await removeEngineCgroup(cgroup);
     throw new Error(
       `builder engine ${options.engineId} did not become healthy; last log lines:\n${await tail(paths.logFile, 15)}`,
     );
@@ -120,9 +198,11 @@ export async function startEngine(options: StartEngineOptions): Promise<EngineHa
   const meta: EngineMeta = {
     id: options.engineId,
     platform: options.platform,
+    nativePlatform: hostPlatform(),
     pid,
     socketPath: paths.socketPath,
     startedAt: new Date().toISOString(),
+    ...(cgroup && { cgroup }),
   };
   await writeFile(paths.metaFile, JSON.stringify(meta, null, 2));
   return { ...meta, paths };
@@ -195,7 +275,7 @@ export async function stopEngine(handle: EngineHandle, graceMs = 10_000): Promis
       await waitFor(() => !isProcessAlive(handle.pid), 2_000);
     }
   }
-  await cleanupEngineFolders(handle.paths);
+  await cleanupEngineFolders(handle.paths, handle.cgroup);
 }
 
 /**
@@ -203,7 +283,12 @@ export async function stopEngine(handle: EngineHandle, graceMs = 10_000): Promis
  * processes, its mounts, the containerd pid file in its exec root, which would make the next
  * dockerd wait for a dead containerd) goes too, and engine.json is removed. The data root stays.
  */
-export async function cleanupEngineFolders(paths: EnginePaths): Promise<void> {
+export async function cleanupEngineFolders(
+  paths: EnginePaths,
+  cgroup?: EngineCgroup,
+): Promise<void> {
+  // the cgroup holds every process the engine started: killing those is exact
+  if (cgroup) await removeEngineCgroup(cgroup);
   if ((await killEngineLeftovers(paths)) > 0) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

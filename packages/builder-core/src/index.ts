@@ -1,4 +1,9 @@
-export { type BaseImage, type BaseImageOptions, ensureBaseImage } from "./base-image.ts";
+export {
+  type BaseImage,
+  type BaseImageOptions,
+  ensureBaseImage,
+  foreignBusyboxPath,
+} from "./base-image.ts";
 export {
   type BuildError,
   type BuildErrorKind,
@@ -7,6 +12,7 @@ export {
   type BuildSummary,
   buildOptionsSchema,
   classifyEngineError,
+  type RegistryAuth,
   runBuild,
 } from "./build.ts";
 export {
@@ -34,8 +40,25 @@ export {
   startEngine,
   stopEngine,
 } from "./engine.ts";
-export { type EngineTarget, engineRequest, pingEngine } from "./engine-api.ts";
+export {
+  type EngineAddress,
+  type EngineTarget,
+  type EngineTls,
+  engineRequest,
+  pingEngine,
+} from "./engine-api.ts";
 export { type EnginePaths, enginePaths } from "./paths.ts";
+export {
+  type BinfmtResult,
+  emulationAvailable,
+  hostPlatform,
+  isNativePlatform,
+  normalizePlatform,
+  type PlatformRoute,
+  PlatformUnsupportedError,
+  registerQemuBinfmt,
+  routePlatform,
+} from "./platform.ts";
 export {
   BuilderPool,
   type BuilderPoolOptions,
@@ -48,8 +71,30 @@ export {
   type PoolSettingsInput,
   type PoolStatus,
   poolSettingsSchema,
+  type RemoteEngine,
 } from "./pool.ts";
 export { type BuilderEnginesHealth, type EngineProbe, probeBuilderEngines } from "./probe.ts";
+export {
+  classifyPushError,
+  type PushError,
+  type PushedTag,
+  type PushOptions,
+  type PushResult,
+  pushImage,
+  splitReference,
+} from "./push.ts";
+export {
+  BUILDER_SIZES,
+  type BuilderLimits,
+  type BuilderSize,
+  type BuildResources,
+  builderLimits,
+  builderSizeSchema,
+  type CgroupSupport,
+  detectCgroups,
+  type EngineCgroup,
+  type ResourceSample,
+} from "./resources.ts";
 export {
   type BuildStep,
   decodeStatusResponse,

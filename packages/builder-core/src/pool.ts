@@ -13,7 +13,10 @@ import {
   startEngine,
   stopEngine,
 } from "./engine.ts";
+import type { EngineTls } from "./engine-api.ts";
 import { buildersDir, enginePaths } from "./paths.ts";
+import { normalizePlatform, type PlatformRoute, routePlatform } from "./platform.ts";
+import { builderSizeSchema, type EngineCgroup } from "./resources.ts";
 
 export const poolSettingsSchema = z.object({
   /** Start clone engines when every engine of a project+platform is full. */
@@ -30,6 +33,8 @@ export const poolSettingsSchema = z.object({
     .int()
     .nonnegative()
     .default(15 * 60_000),
+  /** CPU and memory limits of each local engine (see BUILDER_SIZES), and its cache GC target. */
+  builderSize: builderSizeSchema.default("medium"),
 });
 export type PoolSettings = z.output<typeof poolSettingsSchema>;
 export type PoolSettingsInput = z.input<typeof poolSettingsSchema>;
@@ -41,6 +46,18 @@ export interface BuilderPoolOptions {
   /** Runs on each engine once it answers, before its first build (e.g. ensureBaseImage). */
   prepareEngine?: (engine: EngineHandle) => Promise<unknown>;
   onEvent?: (event: PoolEvent) => void;
+  /** Engines on other machines that build their platform natively (see registerRemoteEngine). */
+  remoteEngines?: RemoteEngine[];
+}
+
+/** A dockerd on another machine, reached over TCP with client certificates. */
+export interface RemoteEngine {
+  id: string;
+  /** The platform it builds natively, e.g. linux/arm64. */
+  platform: string;
+  tls: EngineTls;
+  /** Builds it runs at once, across projects (default 2); more wait in their queues. */
+  maxConcurrentBuilds?: number;
 }
 
 export type PoolEvent =
@@ -60,7 +77,9 @@ export interface PoolBuildRequest {
 
 export interface PoolBuildResult extends BuildSummary {
   engineId?: string;
-  engineKind?: EngineKind;
+  engineKind?: EngineKind | "remote";
+  /** native: a local engine; remote: a registered remote engine; emulated: local, under QEMU. */
+  route?: PlatformRoute<RemoteEngine>["kind"];
   /** Time spent waiting in the queue and for the engine to start. */
   queuedMs: number;
 }
@@ -117,6 +136,7 @@ interface Group {
   dirty: boolean;
   /** Set while a retired main cleans up, so its successor waits for the folders. */
   mainRetiring?: Promise<void>;
+  route: PlatformRoute<RemoteEngine>;
 }
 
 export interface PoolStatus {
@@ -132,6 +152,7 @@ export interface PoolStatus {
   }[];
   queued: { buildId: string; projectId: string; platform: string; position: number }[];
   snapshots: { projectId: string; platform: string; takenAt: string }[];
+  remotes: { id: string; platform: string; runningBuilds: number }[];
 }
 
 function slugify(value: string): string {
@@ -181,11 +202,32 @@ export class BuilderPool {
   readonly #defaults: PoolSettings;
   readonly #projectSettings = new Map<string, PoolSettings>();
   readonly #groups = new Map<string, Group>();
+  readonly #remotes = new Map<string, { remote: RemoteEngine; running: number }>();
   #closed = false;
 
   private constructor(options: BuilderPoolOptions) {
     this.#options = options;
     this.#defaults = poolSettingsSchema.parse(options.settings ?? {});
+    for (const remote of options.remoteEngines ?? []) this.registerRemoteEngine(remote);
+  }
+
+  /**
+   * Builds for the remote's platform go to it from now on (groups already routed elsewhere keep
+   * their route until the pool restarts).
+   */
+  registerRemoteEngine(remote: RemoteEngine): void {
+    this.#remotes.set(remote.id, { remote, running: 0 });
+  }
+
+  /** One build per platform, in parallel, each on its own platform's builders. */
+  submitMany(request: Omit<PoolBuildRequest, "platform"> & { platforms: string[] }): PoolBuild[] {
+    return request.platforms.map((platform) =>
+      this.submit({
+        projectId: request.projectId,
+        platform,
+        build: { ...request.build, buildId: undefined },
+      }),
+    );
   }
 
   /** Creates a pool after stopping the engines a previous run left behind. */
@@ -209,17 +251,29 @@ export class BuilderPool {
   submit(request: PoolBuildRequest): PoolBuild {
     if (this.#closed) throw new Error("the builder pool is closed");
     const projectId = z.string().min(1).parse(request.projectId);
-    const platform = z.string().min(1).parse(request.platform);
-    const group = this.#group(projectId, platform);
+    const platform = normalizePlatform(z.string().min(1).parse(request.platform));
     const buildId = request.build.buildId ?? randomUUID();
     let resolve!: (result: PoolBuildResult) => void;
     const result = new Promise<PoolBuildResult>((r) => {
       resolve = r;
     });
+    let group: Group;
+    try {
+      group = this.#group(projectId, platform);
+    } catch (error) {
+      // nothing can build this platform: the build fails at once, naming it
+      const message = error instanceof Error ? error.message : String(error);
+      resolve({
+        ...summaryWithoutEngine(buildId, "failed", { kind: "platform-unsupported", message }),
+        platform,
+        queuedMs: 0,
+      });
+      return { buildId, result, state: "done", queuePosition: undefined, engineId: undefined };
+    }
     const job: Job = {
       buildId,
       group,
-      options: { ...request.build, buildId },
+      options: { ...request.build, buildId, platform: request.build.platform ?? platform },
       state: "queued",
       submittedAt: performance.now(),
       resolve,
@@ -274,6 +328,11 @@ export class BuilderPool {
           position: index + 1,
         })),
       ),
+      remotes: [...this.#remotes.values()].map(({ remote, running }) => ({
+        id: remote.id,
+        platform: normalizePlatform(remote.platform),
+        runningBuilds: running,
+      })),
       snapshots: groups.flatMap((group) =>
         group.snapshot
           ? [
@@ -317,7 +376,9 @@ export class BuilderPool {
     const key = `${projectId}\n${platform}`;
     let group = this.#groups.get(key);
     if (!group) {
+      const remotes = [...this.#remotes.values()].map((entry) => entry.remote);
       group = {
+        route: routePlatform(platform, remotes),
         key,
         projectId,
         platform,
@@ -342,6 +403,15 @@ export class BuilderPool {
 
   #pump(group: Group): void {
     if (this.#closed) return;
+    if (group.route.kind === "remote") {
+      const entry = this.#remotes.get(group.route.remote.id);
+      while (entry && group.queue.length > 0) {
+        if (entry.running >= (entry.remote.maxConcurrentBuilds ?? 2)) break;
+        const job = group.queue.shift();
+        if (job) this.#runRemote(entry, job);
+      }
+      return;
+    }
     const settings = this.settingsFor(group.projectId);
     while (group.queue.length > 0) {
       const candidates = group.engines
@@ -386,6 +456,7 @@ export class BuilderPool {
         stateDir: this.#options.stateDir,
         engineId: id,
         platform: group.platform,
+        size: this.settingsFor(group.projectId).builderSize,
       });
       engine.handle = handle;
       try {
@@ -431,6 +502,27 @@ export class BuilderPool {
     );
   }
 
+  #runRemote(entry: { remote: RemoteEngine; running: number }, job: Job): void {
+    job.state = "running";
+    entry.running += 1;
+    const { remote } = entry;
+    void (async () => {
+      const summary = await runBuild({ id: remote.id, tls: remote.tls }, job.options).catch(
+        (error: unknown) =>
+          summaryWithoutEngine(job.buildId, "failed", {
+            kind: "engine-error",
+            message: `remote engine ${remote.id}: ${error instanceof Error ? error.message : String(error)}`,
+          }),
+      );
+      entry.running -= 1;
+      this.#finish(job, summary, { engineId: remote.id, engineKind: "remote" });
+      // the remote is shared: every group routed to it may have a build waiting
+      for (const group of this.#groups.values()) {
+        if (group.route.kind === "remote" && group.route.remote.id === remote.id) this.#pump(group);
+      }
+    })();
+  }
+
   #run(engine: PoolEngine, job: Job): void {
     job.state = "running";
     job.engine = engine;
@@ -474,11 +566,17 @@ export class BuilderPool {
     })();
   }
 
-  #finish(job: Job, summary: BuildSummary): void {
+  #finish(
+    job: Job,
+    summary: BuildSummary,
+    remote?: { engineId: string; engineKind: "remote" },
+  ): void {
     job.state = "done";
     job.resolve({
       ...summary,
       ...(job.engine && { engineId: job.engine.id, engineKind: job.engine.kind }),
+      ...remote,
+      route: job.group.route.kind,
       queuedMs: Math.max(0, Math.round(performance.now() - job.submittedAt - summary.durationMs)),
     });
   }
@@ -598,8 +696,11 @@ export class BuilderPool {
 async function stopOrphan(dir: string, id: string, stateDir: string): Promise<number | undefined> {
   const paths = enginePaths(stateDir, id);
   let pid: number | undefined;
+  let cgroup: EngineCgroup | undefined;
   try {
-    pid = engineMetaSchema.parse(JSON.parse(await readFile(paths.metaFile, "utf8"))).pid;
+    const meta = engineMetaSchema.parse(JSON.parse(await readFile(paths.metaFile, "utf8")));
+    pid = meta.pid;
+    cgroup = meta.cgroup;
   } catch {
     const raw = await readFile(paths.pidFile, "utf8").catch(() => "");
     pid = /^\d+/.test(raw.trim()) ? Number.parseInt(raw, 10) : undefined;
@@ -616,10 +717,11 @@ async function stopOrphan(dir: string, id: string, stateDir: string): Promise<nu
       pid: stopped,
       socketPath: paths.socketPath,
       startedAt: "",
+      ...(cgroup && { cgroup }),
     };
     await stopEngine({ ...meta, paths }, 5_000);
   } else if (existsSync(dir)) {
-    await cleanupEngineFolders(paths);
+    await cleanupEngineFolders(paths, cgroup);
   }
   return stopped;
 }

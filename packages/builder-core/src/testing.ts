@@ -37,3 +37,17 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
   }
   return false;
 }
+
+/** A TCP port that was free a moment ago on loopback. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

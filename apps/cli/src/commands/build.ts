@@ -20,6 +20,8 @@ export interface BuildCommandOptions {
   cache: boolean;
   lint?: boolean;
   lintFailOn?: string;
+  /** Push the tags to their registries after a successful build. */
+  push?: boolean;
   project?: string;
   progress: string;
   url?: string;
@@ -102,6 +104,7 @@ export async function runBuildCommand(
   if (!options.cache) query.set("no-cache", "1");
   if (options.lint) query.set("lint", "1");
   if (options.lintFailOn) query.set("lint-fail-on", options.lintFailOn);
+  if (options.push) query.set("push", "1");
 
   const renderer = createRenderer(
     options.progress as ProgressMode,

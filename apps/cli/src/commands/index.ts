@@ -36,6 +36,7 @@ export function registerApiCommands(program: Command, env: NodeJS.ProcessEnv = p
     .option("--build-arg <NAME=value>", "set a build argument (repeatable)", collect, [])
     .option("--target <stage>", "build up to this stage")
     .option("--no-cache", "do not use the cache")
+    .option("--push", "push the tags to their registries after a successful build")
     .option("--lint", "lint the Dockerfile first and report the findings")
     .option("--lint-fail-on <level>", "stop before building on lint findings: error or warning")
     .option("--project <project>", "project slug or id (default: $SLIPWAY_PROJECT, the config)")

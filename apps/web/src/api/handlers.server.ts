@@ -190,6 +190,7 @@ export async function createBuildHandler(
       noCache: options.noCache,
       lint: options.lint,
       lintFailOn: lintThreshold(options, project.lintPolicy),
+      ...(options.push && { push: true }),
     });
     started = true;
     return new Response(stream, {

@@ -25,6 +25,8 @@ describe("parseBuildOptions", () => {
       "linux/amd64",
     ]);
     expect(parse("lint-fail-on=warning").lint).toBe(true);
+    expect(parse("tag=127.0.0.1:5000/acme/web:1&push=1").push).toBe(true);
+    expect(parse("tag=acme/web:1").push).toBeUndefined();
   });
 
   it("names the parameter that is wrong", () => {
@@ -38,6 +40,7 @@ describe("parseBuildOptions", () => {
       ["tag=Bad Tag", "tag", /invalid tag/],
       ["build-arg=NOVALUE", "build-arg", /expected NAME=value/],
       ["dockerfile=../x", "dockerfile", /inside the context/],
+      ["push=1", "push", /push needs at least one tag/],
       ["lint-fail-on=style", "lint-fail-on", /error, warning or none/],
       ["no-cache=maybe", "no-cache", /1 or 0/],
     ];

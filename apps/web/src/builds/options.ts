@@ -14,6 +14,8 @@ export interface BuildRequestOptions {
   lint: boolean;
   /** Set by `lint-fail-on`; null means "use the project's lint policy". */
   lintFailOn: LintFailOn | "none" | null;
+  /** `push=1`: push every tag to its registry after a successful build. */
+  push?: true;
 }
 
 export class BuildOptionsError extends Error {
@@ -125,6 +127,11 @@ export function parseBuildOptions(
     lintFailOn = failOn;
   }
 
+  const push = flag(params, "push");
+  if (push && tags.length === 0) {
+    throw new BuildOptionsError("push", "push needs at least one tag naming the registry");
+  }
+
   return {
     dockerfile,
     tags,
@@ -134,6 +141,7 @@ export function parseBuildOptions(
     noCache: flag(params, "no-cache"),
     lint: flag(params, "lint") || (lintFailOn !== null && lintFailOn !== "none"),
     lintFailOn,
+    ...(push && { push: true as const }),
   };
 }
 

@@ -47,6 +47,12 @@ export interface StreamSummary {
     stepCount: number;
     cachedStepCount: number;
     imageId?: string;
+    /** Built under QEMU emulation (a foreign platform with no remote native engine). */
+    emulated?: boolean;
+    /** Where it ran: a local engine, a remote native engine, or locally under emulation. */
+    route?: "native" | "remote" | "emulated";
+    /** Tags pushed to their registries, with the manifest digest (push=1). */
+    pushed?: { tag: string; digest?: string }[];
     error?: { kind: string; message: string };
   }[];
   /** The Dockerfile's steps with their times, slowest first (the CLI prints the top ones). */

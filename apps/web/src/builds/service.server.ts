@@ -13,6 +13,7 @@ import {
   type PoolSettingsInput,
   type PruneResult,
   pruneCache,
+  registerQemuBinfmt,
 } from "@slipway/builder-core";
 import { allocateBuildNumber, type Db } from "@slipway/db";
 import { type Finding, lint } from "@slipway/lint";
@@ -59,6 +60,8 @@ export interface StartBuildInput {
   noCache: boolean;
   lint: boolean;
   lintFailOn: LintFailOn | null;
+  /** Push the tags after a successful build. */
+  push?: boolean;
 }
 
 interface ActiveBuild {
@@ -109,11 +112,17 @@ export class BuildService {
 
   /** The pool, started on first use (it stops engines a previous process left behind). */
   pool(): Promise<BuilderPool> {
-    this.#pool ??= BuilderPool.start({
-      stateDir: this.#options.stateDir,
-      settings: this.#options.poolSettings ?? {},
-      prepareEngine: (engine) => ensureBaseImage(engine),
-    });
+    // arm64 projects build under QEMU when qemu-user-static is installed (no-op otherwise)
+    this.#pool ??= registerQemuBinfmt()
+      .catch(() => undefined)
+      .then(() =>
+        BuilderPool.start({
+          stateDir: this.#options.stateDir,
+          settings: this.#options.poolSettings ?? {},
+          // an engine for a foreign platform (emulated) gets that platform's base image
+          prepareEngine: (engine) => ensureBaseImage(engine, { platform: engine.platform }),
+        }),
+      );
     this.#pool.catch(() => {
       this.#pool = undefined;
     });
@@ -389,6 +398,7 @@ export class BuildService {
           ...(input.target && { target: input.target }),
           noCache: input.noCache,
           platform,
+          ...(input.push && { push: true }),
           // the upload was already checked against the limit
           maxContextBytes: 0,
           signal,
@@ -520,6 +530,9 @@ export class BuildService {
         stepCount: result.stepCount,
         cachedStepCount: result.cachedStepCount,
         ...(result.imageId && { imageId: result.imageId }),
+        emulated: result.emulated,
+        ...(result.route && { route: result.route }),
+        ...(result.pushed && { pushed: result.pushed }),
         ...(result.error && { error: { kind: result.error.kind, message: result.error.message } }),
       })),
       steps,
