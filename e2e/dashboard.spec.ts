@@ -1,31 +1,15 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
-
-// Screenshots of each page are kept as artifacts on every run, not only on failure.
-const screenshots = join(import.meta.dirname, "..", "test-results", "screenshots");
-mkdirSync(screenshots, { recursive: true });
-
-async function snap(page: Page, name: string) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
-}
-
-/** Collects console errors and uncaught exceptions of a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  return errors;
-}
+import { expect, test } from "@playwright/test";
+import { DEMO_OWNER, signIn, snap, watchErrors } from "./helpers";
 
 test("the dashboard shows the seeded org, its projects and a project's builds", async ({
   page,
 }) => {
   const errors = watchErrors(page);
 
+  // Signed out, / asks to sign in; signing in lands on the user's first org.
   await page.goto("/");
+  await expect(page).toHaveURL(/\/signin$/);
+  await signIn(page, DEMO_OWNER);
   await expect(page).toHaveURL(/\/orgs\/acme$/);
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
   await expect(page.locator(".org-switcher__name")).toHaveText("Acme Robotics");
@@ -66,6 +50,7 @@ test("the dashboard shows the seeded org, its projects and a project's builds", 
 });
 
 test("unknown orgs, projects and pages get helpful 404 and 400 pages", async ({ page }) => {
+  await signIn(page, DEMO_OWNER);
   const unknownOrg = await page.goto("/orgs/no-such-org");
   expect(unknownOrg?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Organization not found" })).toBeVisible();
@@ -84,7 +69,8 @@ test("unknown orgs, projects and pages get helpful 404 and 400 pages", async ({ 
   expect((await page.goto("/no/such/page"))?.status()).toBe(404);
 });
 
-test("GET /healthz and the tRPC endpoint answer JSON", async ({ request }) => {
+test("GET /healthz and the tRPC endpoint answer JSON", async ({ page }) => {
+  const request = page.request;
   const health = await request.get("/healthz");
   expect(health.status()).toBe(200);
   const body = (await health.json()) as {
@@ -95,7 +81,10 @@ test("GET /healthz and the tRPC endpoint answer JSON", async ({ request }) => {
   expect(body.checks.redis?.status).toBe("ok");
   expect(Object.keys(body.checks).sort()).toEqual(["builders", "clickhouse", "database", "redis"]);
 
+  // tRPC needs a session: 401 before signing in, the overview after.
   const input = encodeURIComponent(JSON.stringify({ orgSlug: "acme" }));
+  expect((await request.get(`/api/trpc/org.overview?input=${input}`)).status()).toBe(401);
+  await signIn(page, DEMO_OWNER);
   const overview = await request.get(`/api/trpc/org.overview?input=${input}`);
   expect(overview.status()).toBe(200);
   const data = (await overview.json()) as { result: { data: { projects: { slug: string }[] } } };

@@ -19,6 +19,7 @@ describe("parseEnv", () => {
         REDIS_URL: "redis://127.0.0.1:16379",
         INGEST_URL: "http://127.0.0.1:3100",
         SLIPWAY_STATE_DIR: "/srv/slipway/state",
+        WEB_TRUST_PROXY: false,
       },
     });
   });

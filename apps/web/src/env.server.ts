@@ -67,6 +67,17 @@ export function envSchema(defaults: { stateDir: string }) {
       urlWithProtocols(["http", "https"], "http://127.0.0.1:3100").default("http://127.0.0.1:3100"),
     ),
     SLIPWAY_STATE_DIR: z.preprocess(unsetIfEmpty, z.string().default(defaults.stateDir)),
+    /**
+     * Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry (what the
+     * proxy appended). Off: the app is reached directly and proxy headers are not trusted.
+     */
+    WEB_TRUST_PROXY: z.preprocess(
+      unsetIfEmpty,
+      z
+        .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+        .default("false")
+        .transform((v) => v === "true" || v === "1"),
+    ),
   });
 }
 

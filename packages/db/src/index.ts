@@ -5,10 +5,13 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { loadDbEnv } from "./env.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
+export * from "./audit.ts";
 export * from "./crypto.ts";
 export { type DbEnv, DEFAULT_DATABASE_URL, dbEnvSchema, loadDbEnv } from "./env.ts";
 // Model types (User, Build, ...), enums (Role, BuildStatus, ...), Prisma namespace, PrismaClient.
 export * from "./generated/prisma/client.ts";
+export * from "./invites.ts";
+export * from "./sessions.ts";
 
 /** The database settings from process.env, validated once at import. */
 export const dbEnv = loadDbEnv();

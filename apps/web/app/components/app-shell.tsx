@@ -1,6 +1,14 @@
 import type { ReactNode } from "react";
-import { Link, NavLink } from "react-router";
+import { Form, Link, NavLink } from "react-router";
+import type { Permission } from "../../src/auth/permissions";
+import { ROLE_LABELS } from "../../src/auth/permissions";
 import type { OrgShell } from "../../src/presenters/orgs.server";
+
+export interface ShellData extends OrgShell {
+  user: { name: string; email: string };
+  role: keyof typeof ROLE_LABELS;
+  can: Record<Permission, boolean>;
+}
 
 function initials(name: string): string {
   const letters = name
@@ -41,13 +49,19 @@ function OrgSwitcher({ org, orgs }: Pick<OrgShell, "org" | "orgs">) {
             </li>
           ))}
         </ul>
+        <Link to="/orgs/new" className="org-switcher__item org-switcher__create">
+          <span className="org-avatar org-avatar--small org-avatar--add" aria-hidden="true">
+            +
+          </span>
+          Create organization
+        </Link>
       </div>
     </details>
   );
 }
 
 /** The dashboard frame: a left navigation with the org switcher, and the page. */
-export function AppShell({ shell, children }: { shell: OrgShell; children: ReactNode }) {
+export function AppShell({ shell, children }: { shell: ShellData; children: ReactNode }) {
   const base = `/orgs/${shell.org.slug}`;
   const navClass = ({ isActive }: { isActive: boolean }) =>
     isActive ? "nav__link nav__link--active" : "nav__link";
@@ -94,7 +108,59 @@ export function AppShell({ shell, children }: { shell: OrgShell; children: React
               </NavLink>
             ))
           )}
+          <p className="nav__section">Organization</p>
+          <NavLink to={`${base}/members`} className={navClass}>
+            <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+              <path
+                d="M6 7.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM1.5 13.5c0-2.5 2-4 4.5-4s4.5 1.5 4.5 4M11 3a2.2 2.2 0 0 1 0 4.2M12.5 9.8c1.3.5 2 1.8 2 3.7"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.3"
+                strokeLinecap="round"
+              />
+            </svg>
+            Members
+          </NavLink>
+          {shell.can["token.read"] ? (
+            <NavLink to={`${base}/tokens`} className={navClass}>
+              <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+                <path
+                  d="M10 2.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM7.5 8.5l-5 5M4 12l1.5 1.5M5.5 10.5L7 12"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.3"
+                  strokeLinecap="round"
+                />
+              </svg>
+              API tokens
+            </NavLink>
+          ) : null}
+          <NavLink to={`${base}/settings`} className={navClass}>
+            <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+              <path
+                d="M8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.3"
+                strokeLinecap="round"
+              />
+            </svg>
+            Settings
+          </NavLink>
         </nav>
+        <div className="user-menu">
+          <Link to="/account" className="user-menu__who" title="Your account and sessions">
+            <span className="user-menu__name">{shell.user.name}</span>
+            <span className="user-menu__email">
+              {shell.user.email} · {ROLE_LABELS[shell.role]}
+            </span>
+          </Link>
+          <Form method="post" action="/signout">
+            <button type="submit" className="button button--secondary button--small">
+              Sign out
+            </button>
+          </Form>
+        </div>
       </aside>
       <div className="content">{children}</div>
     </div>

@@ -1,27 +1,12 @@
 import { redirect } from "react-router";
+import { requireUser } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
-import { firstOrgSlug } from "../../src/presenters/orgs.server";
+import { firstOrgSlugOf } from "../../src/services/orgs.server";
 import type { Route } from "./+types/home";
 
-export const meta: Route.MetaFunction = () => [{ title: "Slipway" }];
-
-export async function loader() {
-  const slug = await firstOrgSlug(getDb());
-  if (slug) throw redirect(`/orgs/${slug}`);
-  return null;
-}
-
-export default function Home() {
-  return (
-    <main className="standalone">
-      <section className="empty-state empty-state--page">
-        <img src="/favicon.svg" alt="" width={40} height={40} />
-        <h1>No organizations yet</h1>
-        <p>
-          Slipway is running, but its database has no organization to show. Load the demo data with{" "}
-          <code>npm run seed</code> from the repository root, then reload this page.
-        </p>
-      </section>
-    </main>
-  );
+/** `/`: the user's first org, or the page that creates one. */
+export async function loader({ request }: Route.LoaderArgs) {
+  const { user } = await requireUser(request);
+  const slug = await firstOrgSlugOf(getDb(), user.id);
+  throw redirect(slug ? `/orgs/${slug}` : "/orgs/new");
 }

@@ -1,16 +1,17 @@
 import { Link } from "react-router";
+import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import { formatDuration, formatPercent, formatRelative, pluralize } from "../../src/format";
 import { getOrgOverview, type ProjectCard } from "../../src/presenters/org-overview.server";
-import { isSlug } from "../../src/presenters/params";
 import { BuildsChart } from "../components/builds-chart";
 import { ErrorPage } from "../components/error-page";
 import { StatusBadge } from "../components/status-badge";
 import { notFound } from "../lib/errors";
 import type { Route } from "./+types/org-overview";
 
-export async function loader({ params }: Route.LoaderArgs) {
-  const overview = isSlug(params.orgSlug) ? await getOrgOverview(getDb(), params.orgSlug) : null;
+export async function loader({ params, request }: Route.LoaderArgs) {
+  const access = await requireOrgAccess(request, params.orgSlug, "build.read");
+  const overview = await getOrgOverview(getDb(), access.org.slug);
   if (!overview) {
     throw notFound({
       title: "Organization not found",

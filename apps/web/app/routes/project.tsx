@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import {
   formatDuration,
@@ -22,10 +23,9 @@ export async function loader({ params, request }: Route.LoaderArgs) {
       message: `${orgName} has no project “${projectSlug}”. It may have been deleted or renamed.`,
       back: { href: `/orgs/${orgSlug}`, label: `Back to ${orgName}` },
     });
-  if (!isSlug(orgSlug)) {
-    throw notFound({ title: "Organization not found", message: `No organization “${orgSlug}”.` });
-  }
-  if (!isSlug(projectSlug)) throw projectMissing(orgSlug);
+  // Sign-in first, then membership: a non-member gets the same 404 as a missing org.
+  const access = await requireOrgAccess(request, orgSlug, "build.read");
+  if (!isSlug(projectSlug)) throw projectMissing(access.org.name);
 
   const pageParam = parsePageParam(new URL(request.url).searchParams.get("page"));
   if (!pageParam.ok) {
@@ -37,7 +37,7 @@ export async function loader({ params, request }: Route.LoaderArgs) {
   }
 
   const result = await getProjectBuilds(getDb(), {
-    orgSlug,
+    orgSlug: access.org.slug,
     projectSlug,
     page: pageParam.page,
   });

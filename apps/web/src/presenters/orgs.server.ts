@@ -7,30 +7,33 @@ export interface OrgSummary {
 
 export interface OrgShell {
   org: OrgSummary;
-  /** Orgs for the switcher. Until sign-in exists (a later issue) this is every org. */
+  /** Orgs for the switcher: the ones the signed-in user belongs to. */
   orgs: OrgSummary[];
   /** Live projects of the org, for the navigation. */
   projects: { slug: string; name: string }[];
 }
 
-/** The org `/` sends a visitor to: the oldest one. Null when there is none yet. */
-export async function firstOrgSlug(db: Db): Promise<string | null> {
-  const org = await db.org.findFirst({
-    orderBy: [{ createdAt: "asc" }, { slug: "asc" }],
-    select: { slug: true },
-  });
-  return org?.slug ?? null;
-}
-
-/** What every page under /orgs/:orgSlug shows around its content. Null for an unknown org. */
-export async function getOrgShell(db: Db, orgSlug: string): Promise<OrgShell | null> {
+/**
+ * What every page under /orgs/:orgSlug shows around its content, for a user. Null for an unknown
+ * org (membership is checked by the caller, see src/auth/session.server.ts).
+ */
+export async function getOrgShell(
+  db: Db,
+  orgSlug: string,
+  userId: string,
+): Promise<OrgShell | null> {
   const org = await db.org.findUnique({
     where: { slug: orgSlug },
     select: { id: true, slug: true, name: true },
   });
   if (!org) return null;
   const [orgs, projects] = await Promise.all([
-    db.org.findMany({ orderBy: { name: "asc" }, select: { slug: true, name: true }, take: 100 }),
+    db.org.findMany({
+      where: { memberships: { some: { userId } } },
+      orderBy: { name: "asc" },
+      select: { slug: true, name: true },
+      take: 100,
+    }),
     db.project.findMany({
       where: { orgId: org.id, deletedAt: null },
       orderBy: { name: "asc" },

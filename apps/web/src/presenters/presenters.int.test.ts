@@ -1,9 +1,9 @@
-import { createTestDatabase } from "@slipway/db/testing";
+import { addMember, createTestDatabase, createUser } from "@slipway/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db.server";
 import { NOW, seedManyBuilds, seedReadModelFixture } from "../testing/fixtures";
 import { getOrgOverview } from "./org-overview.server";
-import { firstOrgSlug, getOrgShell } from "./orgs.server";
+import { getOrgShell } from "./orgs.server";
 import { getProjectBuilds } from "./project-builds.server";
 
 let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -18,28 +18,24 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-describe("read models on an empty database", () => {
-  it("has no first org", async () => {
-    expect(await firstOrgSlug(db)).toBeNull();
-  });
-});
-
 describe("read models", () => {
   beforeAll(async () => {
     await seedReadModelFixture(db);
     await seedManyBuilds(db, "zeta", "busy", 60);
   });
 
-  it("sends / to the oldest org", async () => {
-    expect(await firstOrgSlug(db)).toBe("acme");
-  });
-
-  it("builds the org shell from live projects of that org only", async () => {
-    const shell = await getOrgShell(db, "acme");
+  it("builds the org shell from live projects of that org only, listing the user's orgs", async () => {
+    const user = await createUser(db);
+    for (const slug of ["acme", "globex"]) {
+      const org = await db.org.findUniqueOrThrow({ where: { slug } });
+      await addMember(db, org.id, user.id, "VIEWER");
+    }
+    const shell = await getOrgShell(db, "acme", user.id);
     expect(shell?.org).toEqual({ slug: "acme", name: "Acme Robotics" });
     expect(shell?.projects.map((p) => p.slug)).toEqual(["api", "web"]);
-    expect(shell?.orgs.map((o) => o.slug)).toEqual(["acme", "globex", "zeta"]);
-    expect(await getOrgShell(db, "nope")).toBeNull();
+    // zeta exists but the user is not a member.
+    expect(shell?.orgs.map((o) => o.slug)).toEqual(["acme", "globex"]);
+    expect(await getOrgShell(db, "nope", user.id)).toBeNull();
   });
 
   describe("getOrgOverview", () => {

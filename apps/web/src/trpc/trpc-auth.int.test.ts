@@ -1,0 +1,238 @@
+import {
+  createApiToken,
+  createProject,
+  createTestDatabase,
+  type TestDatabase,
+} from "@slipway/db/testing";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { can, type Permission, ROLES } from "../auth/permissions";
+import { callerFor, orgWithRoles, signedInUser } from "../testing/auth";
+import { seedReadModelFixture } from "../testing/fixtures";
+import { handleTrpcRequest } from "./handler.server";
+import type { Meta } from "./init";
+import { appRouter } from "./router";
+
+let t: TestDatabase;
+let a: Awaited<ReturnType<typeof orgWithRoles>>;
+let b: Awaited<ReturnType<typeof orgWithRoles>>;
+let tokenIdA: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedReadModelFixture(t.db);
+  a = await orgWithRoles(t.db, "org-a");
+  b = await orgWithRoles(t.db, "org-b");
+  const project = await createProject(t.db, { orgId: a.org.id, slug: "app" });
+  tokenIdA = (await createApiToken(t.db, { orgId: a.org.id, projectId: project.id })).apiToken.id;
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+type Kind = "public" | "authed" | "org";
+type Case = { kind: Kind; input: () => Record<string, unknown> | undefined };
+
+/**
+ * EVERY procedure of the app router, with an input aimed at org A. A procedure added to the router
+ * without a line here fails the first test: decide how it is guarded, then add it.
+ */
+const CASES: Record<string, Case> = {
+  "org.list": { kind: "authed", input: () => undefined },
+  "org.create": { kind: "authed", input: () => ({ name: "" }) },
+  "org.overview": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "org.rename": { kind: "org", input: () => ({ orgSlug: "org-a", name: "org-a" }) },
+  "members.list": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "members.invite": { kind: "org", input: () => ({ orgSlug: "org-a", role: "VIEWER" }) },
+  "members.changeRole": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", membershipId: a.memberships.VIEWER, role: "VIEWER" }),
+  },
+  "members.remove": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", membershipId: "no-such-member" }),
+  },
+  "members.leave": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "invites.describe": { kind: "public", input: () => ({ token: "inv_nope" }) },
+  "invites.accept": { kind: "authed", input: () => ({ token: "inv_nope" }) },
+  "tokens.list": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "tokens.create": { kind: "org", input: () => ({ orgSlug: "org-a", name: "" }) },
+  "tokens.revoke": { kind: "org", input: () => ({ orgSlug: "org-a", tokenId: tokenIdA }) },
+  "account.me": { kind: "authed", input: () => undefined },
+  "account.sessions": { kind: "authed", input: () => undefined },
+  "account.revokeSession": { kind: "authed", input: () => ({ sessionId: "nope" }) },
+  "account.revokeOtherSessions": { kind: "authed", input: () => undefined },
+};
+
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { meta?: Meta } }
+>;
+
+async function call(
+  caller: ReturnType<typeof callerFor>,
+  path: string,
+  input: unknown,
+): Promise<unknown> {
+  let target: unknown = caller;
+  for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
+  return (target as (i: unknown) => Promise<unknown>)(input);
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<TRPCError | null> {
+  try {
+    await promise;
+    return null;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+}
+
+const orgPaths = Object.entries(CASES)
+  .filter(([, c]) => c.kind === "org")
+  .map(([p]) => p);
+
+describe("tRPC authorization", () => {
+  it("has a case for every procedure of the router", () => {
+    expect(Object.keys(procedures).sort()).toEqual(Object.keys(CASES).sort());
+  });
+
+  it("declares a permission on every org procedure", () => {
+    for (const path of orgPaths) expect(procedures[path]?._def.meta?.permission, path).toBeTruthy();
+  });
+
+  it.each(Object.entries(CASES).filter(([, c]) => c.kind !== "public"))(
+    "%s is UNAUTHORIZED without a session",
+    async (path, c) => {
+      const error = await errorOf(call(callerFor(t.db, null), path, c.input()));
+      expect(error?.code).toBe("UNAUTHORIZED");
+    },
+  );
+
+  it.each(orgPaths)(
+    "%s is NOT_FOUND for every member of another org, like a missing org",
+    async (path) => {
+      for (const role of ROLES) {
+        const outsider = callerFor(t.db, b.users[role]);
+        const error = await errorOf(call(outsider, path, CASES[path]?.input()));
+        expect(error?.code, `${role} of org B`).toBe("NOT_FOUND");
+        const missing = await errorOf(
+          call(outsider, path, { ...CASES[path]?.input(), orgSlug: "no-such-org" }),
+        );
+        expect(missing?.code).toBe("NOT_FOUND");
+        expect(missing?.message.replace("no-such-org", "org-a")).toBe(error?.message);
+      }
+    },
+  );
+
+  it.each(orgPaths.filter((p) => p !== "members.leave"))(
+    "%s follows the role table",
+    async (path) => {
+      const permission = procedures[path]?._def.meta?.permission as Permission;
+      for (const role of ROLES) {
+        const error = await errorOf(
+          call(callerFor(t.db, a.users[role]), path, CASES[path]?.input()),
+        );
+        if (can(role, permission)) {
+          // Allowed: whatever the service says about the input, it is not an authorization refusal.
+          expect(error?.code ?? "OK", `${role} may ${permission}`).not.toBe("FORBIDDEN");
+          expect(error?.message ?? "", `${role} may ${permission}`).not.toMatch(/No org with slug/);
+        } else {
+          expect(error?.code, `${role} may not ${permission}`).toBe("FORBIDDEN");
+        }
+      }
+    },
+  );
+
+  it("viewers cannot create tokens; members can, and the token is returned once", async () => {
+    const viewer = callerFor(t.db, a.users.VIEWER);
+    const refused = await errorOf(viewer.tokens.create({ orgSlug: "org-a", name: "ci" }));
+    expect(refused?.code).toBe("FORBIDDEN");
+    const created = await callerFor(t.db, a.users.MEMBER).tokens.create({
+      orgSlug: "org-a",
+      name: "ci",
+    });
+    expect(created.token).toMatch(/^slw_/);
+    const listed = await callerFor(t.db, a.users.ADMIN).tokens.list({ orgSlug: "org-a" });
+    expect(JSON.stringify(listed)).not.toContain(created.token);
+    expect(listed.tokens.find((x) => x.id === created.id)?.prefix).toBe(created.prefix);
+  });
+
+  it("lists only the caller's orgs", async () => {
+    const orgs = await callerFor(t.db, a.users.VIEWER).org.list();
+    expect(orgs.map((o) => o.slug)).toEqual(["org-a"]);
+  });
+
+  it("serves the overview to a member, and BAD_REQUEST for something that cannot be a slug", async () => {
+    const acme = await t.db.org.findUniqueOrThrow({ where: { slug: "acme" } });
+    const reader = await signedInUser(t.db);
+    await t.db.membership.create({
+      data: { orgId: acme.id, userId: reader.user.id, role: "VIEWER" },
+    });
+    const overview = await callerFor(t.db, reader).org.overview({ orgSlug: "acme" });
+    expect(overview.org).toEqual({ slug: "acme", name: "Acme Robotics" });
+    expect(overview.daily).toHaveLength(30);
+    const error = await errorOf(callerFor(t.db, reader).org.overview({ orgSlug: "../etc" }));
+    expect(error?.code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("/api/trpc over HTTP", () => {
+  const cookieOf = (token: string) => `__Host-slipway_session=${token}`;
+
+  it("answers 401 without a session and 404 for another org, with the request id", async () => {
+    const input = encodeURIComponent(JSON.stringify({ orgSlug: "org-a" }));
+    const anonymous = await handleTrpcRequest(
+      new Request(`http://localhost/api/trpc/org.overview?input=${input}`, {
+        headers: { "x-request-id": "req-42" },
+      }),
+      t.db,
+    );
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("x-request-id")).toBe("req-42");
+
+    const { createSession } = await import("@slipway/db");
+    const { token } = await createSession(t.db, b.users.OWNER.user.id);
+    const outsider = await handleTrpcRequest(
+      new Request(`http://localhost/api/trpc/org.overview?input=${input}`, {
+        headers: { cookie: cookieOf(token) },
+      }),
+      t.db,
+    );
+    expect(outsider.status).toBe(404);
+    const body = (await outsider.json()) as { error: { data: { requestId: string } } };
+    expect(body.error.data.requestId).toBe(outsider.headers.get("x-request-id"));
+
+    const { token: memberToken } = await createSession(t.db, a.users.VIEWER.user.id);
+    const ok = await handleTrpcRequest(
+      new Request(`http://localhost/api/trpc/org.overview?input=${input}`, {
+        headers: { cookie: cookieOf(memberToken) },
+      }),
+      t.db,
+    );
+    expect(ok.status).toBe(200);
+  });
+
+  it("refuses a cross-site mutation with 403 before doing anything", async () => {
+    const { createSession } = await import("@slipway/db");
+    const { token } = await createSession(t.db, a.users.OWNER.user.id);
+    const request = (headers: Record<string, string>) =>
+      new Request("http://localhost/api/trpc/org.rename", {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: cookieOf(token), ...headers },
+        body: JSON.stringify({ orgSlug: "org-a", name: "Pwned" }),
+      });
+    const refused = await handleTrpcRequest(request({ "sec-fetch-site": "cross-site" }), t.db);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /another site/,
+    );
+    expect((await t.db.org.findUniqueOrThrow({ where: { slug: "org-a" } })).name).toBe("org-a");
+
+    const allowed = await handleTrpcRequest(request({ "sec-fetch-site": "same-origin" }), t.db);
+    expect(allowed.status).toBe(200);
+    expect((await t.db.org.findUniqueOrThrow({ where: { slug: "org-a" } })).name).toBe("Pwned");
+  });
+});
