@@ -45,7 +45,16 @@ describe("POST /v1/events", () => {
     expect(res.json()).toMatchObject({ status: "accepted", accepted: 2, refused: 0 });
     const job = await h.queues.events.getJob(res.json().batchId);
     expect(job?.data.orgId).toBe(h.org.id);
-    expect(job?.data.events).toHaveLength(2);
+    expect(job?.data).toMatchObject({ encoding: "JSONCompactEachRow/v1", events: 2 });
+    const data = job?.data as { tables: Record<string, { rows: number; data: string }> };
+    const steps = data.tables.build_steps_v1;
+    expect(steps?.rows).toBe(2);
+    expect(
+      steps?.data
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)[0]),
+    ).toEqual([h.org.id, h.org.id]);
     expect(await h.queues.events.count()).toBe(before + 1);
   });
 
@@ -69,6 +78,23 @@ describe("POST /v1/events", () => {
       message: expect.stringMatching(/sha256/),
     });
     expect(body.results[3].status).toBe("refused");
+  });
+
+  it("records the X-Slipway-Source of a batch (allow-listed; default cli)", async () => {
+    const asBuilder = await post(h.orgToken, [stepEvent(h.org.id, h.project.id)], {
+      "x-slipway-source": "builder",
+    });
+    expect(asBuilder.statusCode, asBuilder.body).toBe(202);
+    expect((await h.queues.events.getJob(asBuilder.json().batchId))?.data.source).toBe("builder");
+    const plain = await post(h.orgToken, [stepEvent(h.org.id, h.project.id)]);
+    expect((await h.queues.events.getJob(plain.json().batchId))?.data.source).toBe("cli");
+    for (const claimed of ["github", "seed", "anything"]) {
+      const res = await post(h.orgToken, [stepEvent(h.org.id, h.project.id)], {
+        "x-slipway-source": claimed,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatch(/X-Slipway-Source must be one of cli, builder/);
+    }
   });
 
   it("answers 400 when no event is valid, and when the body is not JSON", async () => {
@@ -289,7 +315,7 @@ describe("worker", () => {
       { orgId: h.org.id, bogus: true } as never,
       h.queues.jobOptions,
     );
-    const failing = { insert: async () => Promise.reject(new Error("store says no")) };
+    const failing = { insertEncoded: async () => Promise.reject(new Error("store says no")) };
     const worker = h.startWorker({ store: () => failing });
     await h.queues.events.add(
       "batch",

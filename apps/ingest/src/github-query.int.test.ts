@@ -210,4 +210,29 @@ describe("GET /v1/query", () => {
     const projectWide = await get(`/v1/query/cache/size?orgId=${h.org.id}`, h.projectToken);
     expect(projectWide.statusCode).toBe(403);
   });
+
+  it("refuses project tokens on the org-wide runner data, even scoped to their project", async () => {
+    const scoped = await get(
+      `/v1/query/runners/labels?orgId=${h.org.id}&projectId=${h.project.id}&since=2020-01-01`,
+      h.projectToken,
+    );
+    expect(scoped.statusCode).toBe(403);
+    expect(scoped.json().error).toMatch(/whole org.*project API token/);
+    const unscoped = await get(
+      `/v1/query/runners/labels?orgId=${h.org.id}&since=2020-01-01`,
+      h.projectToken,
+    );
+    expect(unscoped.statusCode).toBe(403);
+    // The same project token still reads its project's build insights, and org tokens the runners.
+    const own = await get(
+      `/v1/query/cache/hit-ratio?orgId=${h.org.id}&projectId=${h.project.id}&since=2025-12-01`,
+      h.projectToken,
+    );
+    expect(own.statusCode).toBe(200);
+    const org = await get(
+      `/v1/query/runners/labels?orgId=${h.org.id}&since=2020-01-01`,
+      h.orgToken,
+    );
+    expect(org.statusCode).toBe(200);
+  });
 });

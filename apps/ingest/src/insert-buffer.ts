@@ -1,12 +1,21 @@
-import { type EventSource, eventToRow, type Row, type TelemetryEvent } from "@slipway/telemetry";
+import {
+  concatEncoded,
+  type EncodedRows,
+  type EventSource,
+  encodeEvents,
+  type TelemetryEvent,
+} from "@slipway/telemetry";
 
 /** Where the buffer writes; a TelemetryStore fits. */
 export interface RowSink {
-  insert(table: string, rows: readonly Row[]): Promise<void>;
+  insertEncoded(table: string, rows: EncodedRows): Promise<void>;
 }
 
+/** One job's rows, per table, already encoded for the INSERT. */
+export type EncodedBatch = Map<string, EncodedRows>;
+
 interface Pending {
-  rows: Map<string, Row[]>;
+  rows: EncodedBatch;
   count: number;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -17,19 +26,13 @@ export interface InsertBufferOptions {
   flushRows: number;
   /** Flush this long after the first row became pending (0: on the next tick). */
   flushMs: number;
-  /** Most rows in one INSERT statement. */
+  /** Most rows in one INSERT statement (one job's rows are never split). */
   maxInsertRows?: number;
 }
 
-export function eventsToRows(events: readonly TelemetryEvent[], source: EventSource) {
-  const rows = new Map<string, Row[]>();
-  for (const event of events) {
-    const { table, row } = eventToRow(event, source);
-    const list = rows.get(table);
-    if (list) list.push(row);
-    else rows.set(table, [row]);
-  }
-  return rows;
+/** A batch of validated events as encoded rows per table. */
+export function eventsToRows(events: readonly TelemetryEvent[], source: EventSource): EncodedBatch {
+  return encodeEvents(events, source);
 }
 
 /**
@@ -37,7 +40,7 @@ export function eventsToRows(events: readonly TelemetryEvent[], source: EventSou
  * rows or `flushMs` after the first one, whichever comes first. `add` resolves once that job's
  * rows are stored, and rejects if they could not be, so the job is retried. When a shared
  * flush fails, each job's rows are tried on their own, so one poison batch does not fail the
- * others it was flushed with.
+ * others it was flushed with. Rows wait as encoded strings (`JSONCompactEachRow`), not objects.
  */
 export class InsertBuffer {
   #pending: Pending[] = [];
@@ -50,16 +53,16 @@ export class InsertBuffer {
     private readonly sink: () => RowSink,
     private readonly opts: InsertBufferOptions,
   ) {
-    this.#maxInsertRows = opts.maxInsertRows ?? 50_000;
+    this.#maxInsertRows = opts.maxInsertRows ?? 100_000;
   }
 
   get pendingRows(): number {
     return this.#pendingRows;
   }
 
-  add(rows: Map<string, Row[]>): Promise<void> {
+  add(rows: EncodedBatch): Promise<void> {
     let count = 0;
-    for (const list of rows.values()) count += list.length;
+    for (const r of rows.values()) count += r.rows;
     return new Promise<void>((resolve, reject) => {
       this.#pending.push({ rows, count, resolve, reject });
       this.#pendingRows += count;
@@ -81,19 +84,28 @@ export class InsertBuffer {
   }
 
   async #insertAll(groups: Pending[]): Promise<void> {
-    const byTable = new Map<string, Row[]>();
+    const byTable = new Map<string, EncodedRows[]>();
     for (const g of groups) {
       for (const [table, rows] of g.rows) {
         const list = byTable.get(table);
-        if (list) for (const r of rows) list.push(r);
-        else byTable.set(table, [...rows]);
+        if (list) list.push(rows);
+        else byTable.set(table, [rows]);
       }
     }
     const sink = this.sink();
-    for (const [table, rows] of byTable) {
-      for (let i = 0; i < rows.length; i += this.#maxInsertRows) {
-        await sink.insert(table, rows.slice(i, i + this.#maxInsertRows));
+    for (const [table, chunks] of byTable) {
+      let part: EncodedRows[] = [];
+      let n = 0;
+      for (const c of chunks) {
+        if (n > 0 && n + c.rows > this.#maxInsertRows) {
+          await sink.insertEncoded(table, concatEncoded(part));
+          part = [];
+          n = 0;
+        }
+        part.push(c);
+        n += c.rows;
       }
+      if (n > 0) await sink.insertEncoded(table, concatEncoded(part));
     }
   }
 

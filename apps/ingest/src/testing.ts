@@ -13,8 +13,8 @@ import {
 } from "@slipway/db/testing";
 import {
   EmbeddedStore,
+  type EncodedRows,
   migrateClickHouse,
-  type Row,
   type TelemetryEventInput,
   type TelemetryStore,
 } from "@slipway/telemetry";
@@ -30,8 +30,8 @@ export const REDIS_URL = process.env.REDIS_URL || DEFAULTS.REDIS_URL;
 /** A store whose target can be closed and swapped (to play "ClickHouse is down"). */
 export class SwitchableStore {
   constructor(public target: TelemetryStore) {}
-  insert(table: string, rows: readonly Row[]) {
-    return this.target.insert(table, rows);
+  insertEncoded(table: string, rows: EncodedRows) {
+    return this.target.insertEncoded(table, rows);
   }
 }
 

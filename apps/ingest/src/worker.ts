@@ -1,12 +1,12 @@
 import type { TelemetryStore } from "@slipway/telemetry";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { eventsToRows, InsertBuffer, type RowSink } from "./insert-buffer.ts";
+import { InsertBuffer, type RowSink } from "./insert-buffer.ts";
 import {
   type DeadLetterJob,
-  type EventBatchJobInput,
-  eventBatchJob,
+  type IngestJobData,
   type IngestQueues,
+  parseQueuedBatch,
   QUEUE_NAMES,
 } from "./queues.ts";
 
@@ -32,7 +32,7 @@ export interface IngestWorkerOptions {
 }
 
 export interface IngestWorker {
-  worker: Worker<EventBatchJobInput>;
+  worker: Worker<IngestJobData>;
   buffer: InsertBuffer;
   /** Stops taking jobs, finishes (and stores) the active ones, closes the connection. */
   close(): Promise<void>;
@@ -52,7 +52,7 @@ export function startWorker(o: IngestWorkerOptions): IngestWorker {
   const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
   connection.on("error", () => {}); // reported through /healthz and BullMQ's own errors
 
-  async function deadLetter(job: Job<EventBatchJobInput>, error: string) {
+  async function deadLetter(job: Job<IngestJobData>, error: string) {
     const entry: DeadLetterJob = {
       jobId: String(job.id),
       orgId: typeof job.data?.orgId === "string" ? job.data.orgId : "",
@@ -66,20 +66,20 @@ export function startWorker(o: IngestWorkerOptions): IngestWorker {
     log.error({ jobId: job.id, orgId: entry.orgId, error }, "batch moved to the dead-letter queue");
   }
 
-  const worker = new Worker<EventBatchJobInput>(
+  const worker = new Worker<IngestJobData>(
     QUEUE_NAMES.events,
     async (job) => {
-      const parsed = eventBatchJob.safeParse(job.data);
-      if (!parsed.success) {
-        const why = `invalid batch payload: ${parsed.error.issues
+      const parsed = parseQueuedBatch(job.data);
+      if (!parsed.ok) {
+        const why = `invalid batch payload: ${parsed.issues
           .slice(0, 5)
-          .map((i) => `${i.path.join(".")}: ${i.message}`)
+          .map((i) => `${i.path}: ${i.message}`)
           .join("; ")}`;
         await deadLetter(job, why);
         throw new UnrecoverableError(why);
       }
       try {
-        await buffer.add(eventsToRows(parsed.data.events, parsed.data.source));
+        await buffer.add(parsed.rows);
       } catch (err) {
         const attempts = job.opts.attempts ?? 1;
         if (job.attemptsMade + 1 >= attempts) await deadLetter(job, message(err));
@@ -90,7 +90,7 @@ export function startWorker(o: IngestWorkerOptions): IngestWorker {
           );
         throw err;
       }
-      return { events: parsed.data.events.length };
+      return { events: parsed.events };
     },
     {
       connection,

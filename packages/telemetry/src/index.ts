@@ -10,6 +10,7 @@ export {
 } from "./clickhouse/migrate.ts";
 export { redactUrl, ServerStore } from "./clickhouse/server.ts";
 export type {
+  EncodedRows,
   ParamValue,
   PingResult,
   QueryOptions,
@@ -18,7 +19,7 @@ export type {
   RowValue,
   TelemetryStore,
 } from "./clickhouse/store.ts";
-export { toClickHouseDateTime } from "./clickhouse/store.ts";
+export { concatEncoded, encodeRows, toClickHouseDateTime } from "./clickhouse/store.ts";
 export * from "./events/index.ts";
 export { clickhouseDataPath, findRepoRoot, resolveStateDir } from "./paths.ts";
 export * from "./queries/index.ts";
@@ -31,7 +32,15 @@ export {
   seedTelemetry,
   seedTelemetryInput,
 } from "./seed/index.ts";
-export { type EventSource, eventToRow, TABLES, type TableName, writeEvents } from "./write.ts";
+export {
+  COLUMNS,
+  type EventSource,
+  encodeEvents,
+  eventToRow,
+  TABLES,
+  type TableName,
+  writeEvents,
+} from "./write.ts";
 
 import { createStore, type StoreEnv } from "./clickhouse/create-store.ts";
 import { migrateClickHouse } from "./clickhouse/migrate.ts";

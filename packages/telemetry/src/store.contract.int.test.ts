@@ -15,6 +15,7 @@ import { EmbeddedStore } from "./clickhouse/embedded.ts";
 import { appliedMigrations, migrateClickHouse, rollbackClickHouse } from "./clickhouse/migrate.ts";
 import { ServerStore } from "./clickhouse/server.ts";
 import type { TelemetryStore } from "./clickhouse/store.ts";
+import { encodeRows } from "./clickhouse/store.ts";
 import { type TelemetryEvent, telemetryEvent } from "./events/index.ts";
 import {
   buildTrend,
@@ -26,7 +27,7 @@ import {
   listRunnerJobs,
   runnerQueueStats,
 } from "./queries/index.ts";
-import { TABLES, writeEvents } from "./write.ts";
+import { encodeEvents, TABLES, writeEvents } from "./write.ts";
 
 const EVENT_TABLES = Object.values(TABLES);
 const SINCE = new Date("2025-01-01T00:00:00Z");
@@ -204,9 +205,9 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
 
     it("applies migrations once; a second run applies nothing", async () => {
       const first = await migrateClickHouse(store);
-      expect(first.current).toBe(5);
+      expect(first.current).toBe(7);
       const second = await migrateClickHouse(store);
-      expect(second).toEqual({ applied: [], current: 5 });
+      expect(second).toEqual({ applied: [], current: 7 });
       const tables = await store.query<{ name: string }>(
         "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name",
       );
@@ -214,21 +215,65 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
       for (const t of [...EVENT_TABLES, "schema_migrations", "telemetry_seeds"]) {
         expect(names).toContain(t);
       }
-      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     });
 
-    it("rolls the last migration back with its down file and re-applies it", async () => {
-      expect(await rollbackClickHouse(store, 1)).toEqual({
-        reverted: [{ version: 5, name: "telemetry_seeds" }],
+    it("rolls the last migrations back with their down files and re-applies them", async () => {
+      const index = () =>
+        store.query(
+          "SELECT name FROM system.data_skipping_indices WHERE database = currentDatabase() AND table = 'build_steps_v1'",
+        );
+      expect(await index()).toEqual([{ name: "build_id_bf_v1" }]);
+      const rollup = () =>
+        store.query(
+          "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'runner_jobs_latest%' ORDER BY name",
+        );
+      expect(await rollup()).toEqual([
+        { name: "runner_jobs_latest_mv_v1" },
+        { name: "runner_jobs_latest_v1" },
+      ]);
+      expect(await rollbackClickHouse(store, 3)).toEqual({
+        reverted: [
+          { version: 7, name: "runner_jobs_latest" },
+          { version: 6, name: "build_steps_build_id_index" },
+          { version: 5, name: "telemetry_seeds" },
+        ],
       });
       const gone = await store.query(
         "SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'telemetry_seeds'",
       );
       expect(gone).toEqual([]);
+      expect(await index()).toEqual([]);
+      expect(await rollup()).toEqual([]);
       expect(await migrateClickHouse(store)).toEqual({
-        applied: [{ version: 5, name: "telemetry_seeds" }],
-        current: 5,
+        applied: [
+          { version: 5, name: "telemetry_seeds" },
+          { version: 6, name: "build_steps_build_id_index" },
+          { version: 7, name: "runner_jobs_latest" },
+        ],
+        current: 7,
       });
+      expect(await index()).toEqual([{ name: "build_id_bf_v1" }]);
+      expect((await rollup()).length).toBe(2);
+    });
+
+    it("stores pre-encoded rows (insertEncoded) like insert, re-sent ones once", async () => {
+      const org = `org-enc-${randomUUID().slice(0, 8)}`;
+      const events = sampleEvents(org);
+      const encoded = encodeEvents(events, "builder");
+      for (const [table, rows] of encoded) await store.insertEncoded(table, rows);
+      for (const [table, rows] of encoded) await store.insertEncoded(table, rows); // re-sent
+      const counts = await countTelemetry(store, { orgId: org, source: "builder" });
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(events.length);
+      const rows = encodeRows(["org_id", "name"], [{ org_id: org, name: 'a "quoted"\nname' }]);
+      expect(rows).toEqual({
+        columns: ["org_id", "name"],
+        data: `[${JSON.stringify(org)},"a \\"quoted\\"\\nname"]\n`,
+        rows: 1,
+      });
+      await expect(
+        store.insertEncoded("builds_v1; DROP TABLE builds_v1", { ...rows, columns: ["org_id"] }),
+      ).rejects.toThrow(/invalid table name/);
     });
 
     it("round-trips every event type through insert and the query helpers", async () => {

@@ -1,4 +1,4 @@
-import type { Row, TelemetryStore } from "./clickhouse/store.ts";
+import type { EncodedRows, Row, TelemetryStore } from "./clickhouse/store.ts";
 import { toClickHouseDateTime } from "./clickhouse/store.ts";
 import type { EventOf, TelemetryEvent } from "./events/index.ts";
 
@@ -14,6 +14,129 @@ export const TABLES = {
   cacheSnapshots: "cache_snapshots_v1",
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** Rollups kept by materialized views (`*_mv_v1`); never written directly. */
+export const ROLLUPS = {
+  /** The latest report of each runner job (migration 0007). */
+  runnerJobsLatest: "runner_jobs_latest_v1",
+} as const;
+
+/**
+ * The columns each table's rows are encoded with (the keys {@link eventToRow} sets, in this
+ * order; `ingested_at` is left to its DEFAULT). `write.test.ts` checks they match the rows.
+ */
+export const COLUMNS: Record<TableName, readonly string[]> = {
+  builds_v1: [
+    "org_id",
+    "project_id",
+    "build_id",
+    "event_id",
+    "event_type",
+    "time",
+    "number",
+    "platforms",
+    "status",
+    "queued_at",
+    "started_at",
+    "finished_at",
+    "duration_ms",
+    "step_count",
+    "cached_step_count",
+    "git_ref",
+    "git_sha",
+    "error",
+    "image_digest",
+    "source",
+  ],
+  build_steps_v1: [
+    "org_id",
+    "project_id",
+    "build_id",
+    "event_id",
+    "time",
+    "digest",
+    "name",
+    "stage",
+    "platform",
+    "dockerfile_line",
+    "started_at",
+    "completed_at",
+    "duration_ms",
+    "cached",
+    "error",
+    "inputs",
+    "source",
+  ],
+  lint_findings_v1: [
+    "org_id",
+    "project_id",
+    "build_id",
+    "event_id",
+    "time",
+    "code",
+    "level",
+    "line",
+    "message",
+    "file",
+    "source",
+  ],
+  runner_jobs_v1: [
+    "org_id",
+    "project_id",
+    "event_id",
+    "time",
+    "repository",
+    "workflow",
+    "run_id",
+    "run_attempt",
+    "job_id",
+    "job_name",
+    "labels",
+    "runner_name",
+    "runner_group",
+    "status",
+    "conclusion",
+    "queued_at",
+    "started_at",
+    "completed_at",
+    "queue_ms",
+    "duration_ms",
+    "head_branch",
+    "head_sha",
+    "source",
+  ],
+  runner_steps_v1: [
+    "org_id",
+    "project_id",
+    "event_id",
+    "time",
+    "repository",
+    "run_id",
+    "run_attempt",
+    "job_id",
+    "number",
+    "name",
+    "status",
+    "conclusion",
+    "started_at",
+    "completed_at",
+    "duration_ms",
+    "source",
+  ],
+  cache_snapshots_v1: [
+    "org_id",
+    "project_id",
+    "event_id",
+    "time",
+    "builder_id",
+    "size_bytes",
+    "reclaimable_bytes",
+    "entry_count",
+    "hit_count",
+    "miss_count",
+    "source",
+  ],
+};
 
 const dt = (v: string) => toClickHouseDateTime(v);
 const dtOrNull = (v: string | null) => (v === null ? null : toClickHouseDateTime(v));
@@ -178,7 +301,11 @@ export function eventToRow(
   event: TelemetryEvent,
   source: EventSource,
 ): { table: TableName; row: Row } {
-  const withSource = (table: TableName, row: Row) => ({ table, row: { ...row, source } });
+  // The builders return fresh objects: setting `source` on them avoids a copy per event.
+  const withSource = (table: TableName, row: Row) => {
+    (row as Record<string, unknown>).source = source;
+    return { table, row };
+  };
   switch (event.type) {
     case "build.started":
       return withSource(TABLES.builds, buildStarted(event));
@@ -195,6 +322,34 @@ export function eventToRow(
     case "runner.step":
       return withSource(TABLES.runnerSteps, runnerStep(event));
   }
+}
+
+/**
+ * Validated events as encoded rows per table (`JSONCompactEachRow` over {@link COLUMNS}): what
+ * the ingest worker buffers and inserts.
+ */
+export function encodeEvents(
+  events: readonly TelemetryEvent[],
+  source: EventSource,
+): Map<TableName, EncodedRows> {
+  const parts = new Map<TableName, { columns: readonly string[]; lines: string[] }>();
+  for (const event of events) {
+    const { table, row } = eventToRow(event, source);
+    let part = parts.get(table);
+    if (!part) {
+      part = { columns: COLUMNS[table], lines: [] };
+      parts.set(table, part);
+    }
+    const cols = part.columns;
+    const values = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) values[i] = row[cols[i] as string] ?? null;
+    part.lines.push(JSON.stringify(values));
+  }
+  const out = new Map<TableName, EncodedRows>();
+  for (const [table, p] of parts) {
+    out.set(table, { columns: p.columns, data: `${p.lines.join("\n")}\n`, rows: p.lines.length });
+  }
+  return out;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Db } from "@slipway/db";
-import { parseTelemetryEvent, type TelemetryEvent } from "@slipway/telemetry";
+import { encodeEvents, parseTelemetryEvent, type TelemetryEvent } from "@slipway/telemetry";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticateApiToken, bearer, type Principal } from "../auth.ts";
 import { BodyError, formatBytes, parseBatch, readBody } from "../body.ts";
-import type { EventBatchJobInput, IngestQueues } from "../queues.ts";
+import { type IngestQueues, ROWS_ENCODING, type RowsBatchJob } from "../queues.ts";
 
 export interface IngestLimits {
   /** Largest body after decompression. */
@@ -32,6 +32,9 @@ export type EventResult =
       status: "refused";
       errors: { path: string; message: string }[];
     };
+
+/** Values of `X-Slipway-Source` a sender may claim (default `cli`). */
+export const HTTP_SOURCES = ["cli", "builder"] as const;
 
 const idOf = (v: unknown): string | null =>
   v !== null && typeof v === "object" && typeof (v as { id?: unknown }).id === "string"
@@ -92,6 +95,19 @@ export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOption
       return refuse(reply, 401, authn.message);
     }
     const principal = authn.principal as Extract<Principal, { kind: "token" }>;
+
+    // Who produced the events: the CLI (default) or a Slipway builder (apps/web's sink).
+    // `github` and `seed` are set by their own paths and cannot be claimed over HTTP.
+    const sourceHeader = req.headers["x-slipway-source"];
+    const source = typeof sourceHeader === "string" ? sourceHeader.trim().toLowerCase() : "cli";
+    if (!(HTTP_SOURCES as readonly string[]).includes(source)) {
+      stream.resume();
+      return refuse(
+        reply,
+        400,
+        `X-Slipway-Source must be one of ${HTTP_SOURCES.join(", ")}, got ${JSON.stringify(String(sourceHeader))}`,
+      );
+    }
 
     const queued = await backlog().catch(() => undefined);
     if (queued === undefined) {
@@ -225,12 +241,22 @@ export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOption
     }
 
     const batchId = randomUUID();
-    const payload: EventBatchJobInput = {
+    // Encoded here, once: the job carries the rows as stored (see RowsBatchJob).
+    const tables: RowsBatchJob["tables"] = {};
+    for (const [table, rows] of encodeEvents(
+      valid.map((v) => v.event),
+      source as (typeof HTTP_SOURCES)[number],
+    )) {
+      tables[table] = { rows: rows.rows, data: rows.data };
+    }
+    const payload: RowsBatchJob = {
       orgId: principal.orgId,
-      source: "cli",
+      source: source as (typeof HTTP_SOURCES)[number],
       receivedAt: new Date().toISOString(),
       sender: principal.tokenId,
-      events: valid.map((v) => v.event),
+      encoding: ROWS_ENCODING,
+      events: valid.length,
+      tables,
     };
     try {
       await queues.events.add("batch", payload, { ...queues.jobOptions, jobId: batchId });

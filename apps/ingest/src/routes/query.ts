@@ -83,6 +83,14 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRouteOptions)
       if (typeof q.orgId === "string" && q.orgId !== principal.orgId) {
         return reply.code(403).send({ error: `this API token cannot read org ${q.orgId}` });
       }
+      // Runner data (GitHub Actions jobs) is the org's: a job need not belong to any project,
+      // so a project token cannot be scoped to "its" share of it and may not read it.
+      if (principal.projectId !== null && req.routeOptions.url === "/v1/query/runners/labels") {
+        return reply.code(403).send({
+          error:
+            "runner data belongs to the whole org: a project API token cannot read it (use an org token)",
+        });
+      }
       if (principal.projectId !== null && q.projectId !== principal.projectId) {
         return reply.code(403).send({
           error: `this API token can only read project ${principal.projectId}: pass projectId=${principal.projectId}`,

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { drainPending, Session } from "chdb";
 import {
   assertIdentifier,
+  type EncodedRows,
   elapsedMs,
   errorMessage,
   normalizeParams,
@@ -126,6 +127,18 @@ export class EmbeddedStore implements TelemetryStore {
       table,
       values: Buffer.from(payload, "utf8"),
       format: "JSONEachRow",
+    });
+  }
+
+  async insertEncoded(table: string, rows: EncodedRows): Promise<void> {
+    assertIdentifier(table, "table name");
+    if (rows.rows === 0) return;
+    for (const c of rows.columns) assertIdentifier(c, "column name");
+    await this.#live().insert({
+      table,
+      columns: [...rows.columns],
+      values: Buffer.from(rows.data, "utf8"),
+      format: "JSONCompactEachRow",
     });
   }
 

@@ -15,7 +15,7 @@ describe("ClickHouse migration files", () => {
   it("create versioned ReplacingMergeTree tables keyed by org first and event id last", () => {
     const statements = migrations.flatMap((m) => splitStatements(m.up));
     const tables = statements.filter((s) => /^CREATE TABLE/.test(s));
-    const eventTables = tables.filter((s) => /_v\d+\s*\(/.test(s));
+    const eventTables = tables.filter((s) => /_v\d+\s*\(/.test(s) && !/_latest_v\d+/.test(s));
     expect(eventTables.map((s) => /CREATE TABLE IF NOT EXISTS (\w+)/.exec(s)?.[1]).sort()).toEqual([
       "build_steps_v1",
       "builds_v1",
@@ -29,5 +29,15 @@ describe("ClickHouse migration files", () => {
       expect(s).toMatch(/ORDER BY \(org_id, [^)]*event_id\)/);
     }
     for (const s of tables) expect(s).toMatch(/IF NOT EXISTS/);
+  });
+
+  it("keep rollups tenant-first, fed by *_mv_v1 views created IF NOT EXISTS", () => {
+    const statements = migrations.flatMap((m) => splitStatements(m.up));
+    const rollups = statements.filter((s) => /^CREATE TABLE IF NOT EXISTS \w+_latest_v\d+/.test(s));
+    expect(rollups.length).toBeGreaterThan(0);
+    for (const s of rollups) expect(s).toMatch(/ORDER BY \(org_id, /);
+    const views = statements.filter((s) => /^CREATE MATERIALIZED VIEW/.test(s));
+    for (const v of views)
+      expect(v).toMatch(/^CREATE MATERIALIZED VIEW IF NOT EXISTS \w+_mv_v\d+ TO /);
   });
 });

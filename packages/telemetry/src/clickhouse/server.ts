@@ -1,6 +1,8 @@
+import { Readable } from "node:stream";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import {
   assertIdentifier,
+  type EncodedRows,
   elapsedMs,
   errorMessage,
   normalizeParams,
@@ -74,6 +76,18 @@ export class ServerStore implements TelemetryStore {
     assertIdentifier(table, "table name");
     if (rows.length === 0) return;
     await this.#client.insert({ table, values: [...rows], format: "JSONEachRow" });
+  }
+
+  async insertEncoded(table: string, rows: EncodedRows): Promise<void> {
+    assertIdentifier(table, "table name");
+    if (rows.rows === 0) return;
+    for (const c of rows.columns) assertIdentifier(c, "column name");
+    await this.#client.insert({
+      table,
+      columns: [...rows.columns] as [string, ...string[]],
+      values: Readable.from([rows.data]),
+      format: "JSONCompactEachRow",
+    });
   }
 
   async ping(opts?: QueryOptions): Promise<PingResult> {

@@ -24,6 +24,44 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Rows already encoded for an INSERT: one JSON array per line (`JSONCompactEachRow`), values in
+ * the order of `columns`. Encoding once, where the rows are made, keeps a batch as one compact
+ * string (no row objects held or re-serialised) and lets the engine skip key parsing.
+ */
+export interface EncodedRows {
+  columns: readonly string[];
+  /** Lines of JSON arrays, each ending with `\n`. */
+  data: string;
+  rows: number;
+}
+
+/** Encodes rows (objects keyed by column) as {@link EncodedRows} over `columns`. */
+export function encodeRows(columns: readonly string[], rows: readonly Row[]): EncodedRows {
+  let data = "";
+  for (const row of rows) {
+    const values: RowValue[] = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) values[i] = row[columns[i] as string] ?? null;
+    data += `${JSON.stringify(values)}\n`;
+  }
+  return { columns, data, rows: rows.length };
+}
+
+/** Joins encoded chunks of the same table and columns into one. */
+export function concatEncoded(chunks: readonly EncodedRows[]): EncodedRows {
+  const first = chunks[0];
+  if (!first) throw new TypeError("no chunks to join");
+  if (chunks.length === 1) return first;
+  let rows = 0;
+  for (const c of chunks) {
+    if (c.columns !== first.columns && c.columns.join() !== first.columns.join()) {
+      throw new TypeError("encoded chunks of different columns cannot share an INSERT");
+    }
+    rows += c.rows;
+  }
+  return { columns: first.columns, data: chunks.map((c) => c.data).join(""), rows };
+}
+
 export interface TelemetryStore {
   readonly kind: "embedded" | "server";
   /** Where the data lives, without credentials: a data path or a server URL. */
@@ -38,6 +76,8 @@ export interface TelemetryStore {
   exec(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<void>;
   /** Inserts rows (keys are column names) into a table. */
   insert(table: string, rows: readonly Row[]): Promise<void>;
+  /** Inserts pre-encoded rows (`JSONCompactEachRow`) in one INSERT: the ingest hot path. */
+  insertEncoded(table: string, rows: EncodedRows): Promise<void>;
   ping(opts?: QueryOptions): Promise<PingResult>;
   close(): Promise<void>;
 }
@@ -45,10 +85,17 @@ export interface TelemetryStore {
 /**
  * Settings both drivers apply so they answer alike: 64-bit integers as JSON numbers (our counts
  * and durations stay far below 2^53) and DateTimes as ISO 8601 (`2025-01-31T12:00:00.000Z`).
+ *
+ * `do_not_merge_across_partitions_select_final`: FINAL deduplicates within each partition only,
+ * so a partition held in one part is read without merging and partitions are merged in
+ * parallel (measured at 20M steps: the org-wide cache hit ratio went from ~4 s to ~0.3 s).
+ * Exact for our tables: they are all partitioned by `toYYYYMM(time)`, and a re-sent event keeps
+ * its id and its `time`, so every copy of an event is in the same partition.
  */
 export const SHARED_SETTINGS = {
   output_format_json_quote_64bit_integers: 0,
   date_time_output_format: "iso",
+  do_not_merge_across_partitions_select_final: 1,
 } as const;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -61,8 +108,18 @@ export function assertIdentifier(name: string, what: string): string {
   return name;
 }
 
+/** `2025-01-31T12:00:00Z` / `...12:00:00.1Z` ... `.123Z` (UTC, at most ms): sliced, not parsed. */
+const UTC_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{1,3}))?Z$/;
+
 /** `2025-01-31 12:00:00.123` (UTC): what DateTime64(3, 'UTC') parses in parameters and rows. */
 export function toClickHouseDateTime(value: Date | string): string {
+  if (typeof value === "string") {
+    // Fast path (profiled: the Date round trip was ~5% of the ingest worker's CPU): a UTC
+    // timestamp with at most millisecond digits only needs re-punctuating. The date itself was
+    // validated (calendar included) by the event schema; anything else takes the Date path.
+    const m = UTC_ISO.exec(value);
+    if (m) return `${value.slice(0, 10)} ${value.slice(11, 19)}.${(m[1] ?? "").padEnd(3, "0")}`;
+  }
   const d = typeof value === "string" ? new Date(value) : value;
   if (Number.isNaN(d.getTime())) throw new TypeError(`invalid date ${String(value)}`);
   return d.toISOString().replace("T", " ").replace("Z", "");

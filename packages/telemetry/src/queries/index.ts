@@ -72,10 +72,13 @@ export const buildStepRow = z.object({
 });
 export type BuildStepRow = z.output<typeof buildStepRow>;
 
-/** The BuildKit steps of one build, in the order they started. */
+/**
+ * The BuildKit steps of one build, in the order they started. Give `projectId` when known: it is
+ * the key prefix before build_id (without it, the build_id bloom filter index finds the rows).
+ */
 export async function listBuildSteps(
   store: TelemetryStore,
-  q: OrgScope & { buildId: string },
+  q: OrgScope & { buildId: string; projectId?: string },
 ): Promise<BuildStepRow[]> {
   const orgId = requireOrg(q);
   return run(
@@ -86,8 +89,9 @@ export async function listBuildSteps(
             completed_at AS completedAt, duration_ms AS durationMs, cached, error, inputs
      FROM ${TABLES.buildSteps} FINAL
      WHERE org_id = {orgId:String} AND build_id = {buildId:String}
+       ${q.projectId === undefined ? "" : "AND project_id = {projectId:String}"}
      ORDER BY started_at ASC NULLS LAST, name`,
-    { orgId, buildId: q.buildId },
+    { orgId, buildId: q.buildId, projectId: q.projectId },
   );
 }
 

@@ -1,7 +1,7 @@
 /** Insights over `runner_jobs_v1` (GitHub Actions jobs). */
 import { z } from "zod";
 import type { TelemetryStore } from "../clickhouse/store.ts";
-import { TABLES } from "../write.ts";
+import { ROLLUPS } from "../write.ts";
 import {
   num,
   numOrNull,
@@ -31,6 +31,8 @@ export async function runnerUsageByLabel(
   q: OrgScope & Period & { repository?: string },
 ): Promise<RunnerLabelRow[]> {
   const orgId = requireOrg(q);
+  // From the per-job rollup (migration 0007: the latest report of each job, maintained by
+  // runner_jobs_latest_mv_v1), not by deduplicating every report here.
   return run(
     store,
     runnerLabelRow,
@@ -39,15 +41,10 @@ export async function runnerUsageByLabel(
             round(quantile(0.5)(queue_ms)) AS p50QueueMs,
             round(quantile(0.95)(queue_ms)) AS p95QueueMs,
             max(queue_ms) AS maxQueueMs
-     FROM (
-       SELECT labels, duration_ms, queue_ms
-       FROM ${TABLES.runnerJobs} FINAL
-       WHERE org_id = {orgId:String}
-         ${q.repository === undefined ? "" : "AND repository = {repository:String}"}
-         AND queued_at >= {since:DateTime64(3, 'UTC')} ${untilFilter(q.until, "queued_at")}
-       ORDER BY time DESC, status = 'completed' DESC
-       LIMIT 1 BY repository, run_id, run_attempt, job_id
-     )
+     FROM ${ROLLUPS.runnerJobsLatest} FINAL
+     WHERE org_id = {orgId:String}
+       ${q.repository === undefined ? "" : "AND repository = {repository:String}"}
+       AND queued_at >= {since:DateTime64(3, 'UTC')} ${untilFilter(q.until, "queued_at")}
      GROUP BY label
      ORDER BY runMinutes DESC, label`,
     { orgId, repository: q.repository, since: q.since, until: q.until },

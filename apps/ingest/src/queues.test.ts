@@ -1,0 +1,62 @@
+import { encodeEvents, parseTelemetryEvent, type TelemetryEvent } from "@slipway/telemetry";
+import { describe, expect, it } from "vitest";
+import { parseQueuedBatch, ROWS_ENCODING, type RowsBatchJob } from "./queues.ts";
+import { stepEvent } from "./testing.ts";
+
+const valid = (orgId: string): TelemetryEvent => {
+  const r = parseTelemetryEvent(stepEvent(orgId, "p1"));
+  if (!r.ok) throw new Error("test event invalid");
+  return r.event;
+};
+
+function rowsJob(orgId: string, events: TelemetryEvent[]): RowsBatchJob {
+  const tables: RowsBatchJob["tables"] = {};
+  for (const [t, r] of encodeEvents(events, "builder")) tables[t] = { rows: r.rows, data: r.data };
+  return {
+    orgId,
+    source: "builder",
+    receivedAt: new Date().toISOString(),
+    sender: "t",
+    encoding: ROWS_ENCODING,
+    events: events.length,
+    tables,
+  };
+}
+
+describe("parseQueuedBatch (the worker's check of a queued batch)", () => {
+  it("takes encoded rows of the batch's org as they are", () => {
+    const r = parseQueuedBatch(rowsJob("org-a", [valid("org-a"), valid("org-a")]));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.events).toBe(2);
+    expect(r.rows.get("build_steps_v1")?.rows).toBe(2);
+  });
+
+  it("refuses rows of another org, miscounted rows and unknown tables", () => {
+    const foreign = parseQueuedBatch(rowsJob("org-a", [valid("org-a"), valid("org-b")]));
+    expect(foreign).toMatchObject({
+      ok: false,
+      issues: [
+        { path: "tables.build_steps_v1", message: expect.stringMatching(/not of org org-a/) },
+      ],
+    });
+    const job = rowsJob("org-a", [valid("org-a")]);
+    const miscounted = parseQueuedBatch({ ...job, events: 3 });
+    expect(miscounted.ok).toBe(false);
+    const unknown = parseQueuedBatch({ ...job, tables: { users: job.tables.build_steps_v1 } });
+    expect(unknown.ok).toBe(false);
+  });
+
+  it("still accepts event payloads (webhooks) and checks their org and type", () => {
+    const base = { orgId: "org-a", source: "github", receivedAt: new Date().toISOString() };
+    const ok = parseQueuedBatch({ ...base, sender: "gh", events: [valid("org-a")] });
+    expect(ok).toMatchObject({ ok: true, events: 1 });
+    const bad = parseQueuedBatch({
+      ...base,
+      sender: "gh",
+      events: [valid("org-b"), { ...valid("org-a"), type: "nope" }],
+    });
+    expect(bad).toMatchObject({ ok: false });
+    if (!bad.ok) expect(bad.issues.map((i) => i.path)).toEqual(["events.0.orgId", "events.1.type"]);
+  });
+});

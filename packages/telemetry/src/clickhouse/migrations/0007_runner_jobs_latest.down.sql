@@ -1,0 +1,2 @@
+DROP VIEW IF EXISTS runner_jobs_latest_mv_v1;
+DROP TABLE IF EXISTS runner_jobs_latest_v1;
