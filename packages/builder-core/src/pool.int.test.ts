@@ -147,4 +147,30 @@ describe("BuilderPool on real engines", () => {
     // the killed engine's step process did not outlive it
     expect(await processesMatching("sleep 47")).toEqual([]);
   });
+
+  it("prunes an idle main's cache down to the project's cache size limit", async () => {
+    const p = thePool();
+    p.setProjectSettings("acme/worker", { cacheSizeLimitBytes: 1 });
+    const built = await p.submit({
+      projectId: "acme/worker",
+      platform: PLATFORM,
+      // a layer of a few megabytes, so the cache is certainly over a 1-byte limit
+      build: { contextDir: await ctx("dd if=/dev/zero of=/blob bs=1M count=4") },
+    }).result;
+    expect(built.status).toBe("succeeded");
+    const main = built.engineId;
+    expect(
+      await waitUntil(
+        () => events.some((e) => e.type === "cache-pruned" && e.engineId === main),
+        30_000,
+      ),
+    ).toBe(true);
+    const pruned = events.find((e) => e.type === "cache-pruned" && e.engineId === main);
+    expect(pruned).toMatchObject({ limitBytes: 1 });
+    const engine = await p.mainEngine("acme/worker", PLATFORM);
+    if (!engine) throw new Error("no main engine for acme/worker");
+    // Only what BuildKit may not prune is left: records an image or a running build holds.
+    const left = (await cacheUsage(engine)).records;
+    expect(left.filter((record) => !record.inUse && !record.shared)).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { type BuildOptions, type BuildSummary, runBuild, summaryWithoutEngine } from "./build.ts";
+import { enforceCacheLimit } from "./cache.ts";
 import {
   cleanupEngineFolders,
   type EngineHandle,
@@ -35,6 +36,11 @@ export const poolSettingsSchema = z.object({
     .default(15 * 60_000),
   /** CPU and memory limits of each local engine (see BUILDER_SIZES), and its cache GC target. */
   builderSize: builderSizeSchema.default("medium"),
+  /**
+   * The project's cache size limit: when the main engine goes idle, its cache is pruned
+   * (least recently used first) down to this size, before the snapshot clones start from.
+   */
+  cacheSizeLimitBytes: z.number().int().positive().optional(),
 });
 export type PoolSettings = z.output<typeof poolSettingsSchema>;
 export type PoolSettingsInput = z.input<typeof poolSettingsSchema>;
@@ -64,6 +70,7 @@ export type PoolEvent =
   | { type: "engine-started"; engineId: string; kind: EngineKind; seededFrom: string }
   | { type: "engine-stopped"; engineId: string; kind: EngineKind; reason: string }
   | { type: "snapshot"; key: string; takenAt: string; durationMs: number }
+  | { type: "cache-pruned"; engineId: string; limitBytes: number; reclaimedBytes: number }
   | { type: "orphan-stopped"; engineId: string; pid: number };
 
 export type EngineKind = "main" | "clone";
@@ -588,7 +595,29 @@ export class BuilderPool {
       if (engine.running.size === 0 && !engine.retired) void this.#retire(engine, "idle");
     }, delay);
     engine.idleTimer.unref();
-    if (engine.kind === "main") void this.#snapshot(engine);
+    if (engine.kind === "main") {
+      void this.#keepCacheUnderLimit(engine, settings).then(() => this.#snapshot(engine));
+    }
+  }
+
+  /** Prunes an idle main engine's cache down to the project's limit; never fails the pool. */
+  async #keepCacheUnderLimit(main: PoolEngine, settings: PoolSettings): Promise<void> {
+    const limit = settings.cacheSizeLimitBytes;
+    if (limit === undefined || !main.handle || main.running.size > 0 || main.retired) return;
+    try {
+      const result = await enforceCacheLimit({ ...main.handle }, limit);
+      if (result.pruned) {
+        main.group.dirty = true;
+        this.#options.onEvent?.({
+          type: "cache-pruned",
+          engineId: main.id,
+          limitBytes: limit,
+          reclaimedBytes: result.reclaimedBytes,
+        });
+      }
+    } catch {
+      // A prune that fails (engine stopping, busy) is retried at the next idle moment.
+    }
   }
 
   /** Copies the idle main's data root to the group's snapshot, unless a build starts meanwhile. */

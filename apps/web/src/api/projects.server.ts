@@ -1,4 +1,4 @@
-import type { Db, LintPolicy } from "@slipway/db";
+import type { BuilderSize, Db, LintPolicy } from "@slipway/db";
 import type { ApiPrincipal } from "./auth.server";
 import { ApiError } from "./http";
 
@@ -12,6 +12,7 @@ export interface ApiProject {
   autoscalingEnabled: boolean;
   buildsPerBuilder: number;
   maxBuilders: number;
+  builderSize: BuilderSize;
   cacheSizeLimitBytes: number;
   lastBuildNumber: number;
   createdAt: string;
@@ -42,6 +43,7 @@ type ProjectRow = {
     autoscalingEnabled: boolean;
     buildsPerBuilder: number;
     maxBuilders: number;
+    builderSize: BuilderSize;
     cacheSizeLimitBytes: bigint;
   } | null;
 };
@@ -58,6 +60,7 @@ function toApiProject(row: ProjectRow): ApiProject {
     autoscalingEnabled: row.settings?.autoscalingEnabled ?? false,
     buildsPerBuilder: row.settings?.buildsPerBuilder ?? 1,
     maxBuilders: row.settings?.maxBuilders ?? 1,
+    builderSize: row.settings?.builderSize ?? "SMALL",
     cacheSizeLimitBytes: Number(row.settings?.cacheSizeLimitBytes ?? 53_687_091_200n),
     lastBuildNumber: row.lastBuildNumber,
     createdAt: row.createdAt.toISOString(),

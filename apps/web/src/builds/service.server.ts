@@ -45,6 +45,8 @@ export interface StartBuildInput {
     autoscalingEnabled: boolean;
     buildsPerBuilder: number;
     maxBuilders: number;
+    builderSize: "SMALL" | "MEDIUM" | "LARGE";
+    cacheSizeLimitBytes: number;
   };
   /** `secret` is the request's bearer token, passed on to ingest with the build's events. */
   trigger: { tokenId: string; name: string; secret?: string };
@@ -356,6 +358,10 @@ export class BuildService {
       autoscalingEnabled: input.project.autoscalingEnabled,
       buildsPerBuilder: input.project.buildsPerBuilder,
       maxBuilders: input.project.maxBuilders,
+      builderSize: input.project.builderSize.toLowerCase() as Lowercase<
+        typeof input.project.builderSize
+      >,
+      cacheSizeLimitBytes: input.project.cacheSizeLimitBytes,
     });
     let startedAt: Date | undefined;
     let dbChain: Promise<unknown> = Promise.resolve();
