@@ -4,7 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 
-type Snap = Record<string, { code: string; line: number; column: number; message: string; level: string }[]>;
+type Snap = Record<
+  string,
+  { code: string; line: number; column: number; message: string; level: string }[]
+>;
 const [a, b, pattern] = process.argv.slice(2);
 if (!a || !b) {
   console.error("usage: compare.ts A.json B.json [CODE_REGEX]");

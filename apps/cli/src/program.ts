@@ -2,11 +2,14 @@ import { Command } from "commander";
 import { registerApiCommands } from "./commands/index.ts";
 import { parseCliEnv } from "./env.ts";
 import { fetchHealth, formatHealth } from "./health.ts";
+import { registerLintCommand } from "./lint.ts";
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command("slipway")
     .description("Slipway: fast container builds on BuildKit builders with a persistent cache")
-    .version("0.1.0");
+    .version("0.1.0")
+    // Options after a command name belong to that command (`slipway lint` passes its own on).
+    .enablePositionalOptions();
 
   program
     .command("health")
@@ -21,6 +24,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     });
 
   registerApiCommands(program, env);
+  registerLintCommand(program);
 
   return program;
 }

@@ -54,9 +54,8 @@ function fileCheckConfig(doc: Dockerfile, override: string | undefined): CheckCo
 interface Prepared {
   opts: LintOptions;
   settings: RuleSettings;
-  override: Map<string, Level>;
-  ignored: Set<string>;
-  selected: Rule[];
+  /** The rules that run, with the level they report at. */
+  active: { rule: Rule; level: Level }[];
 }
 
 function prepare(opts: LintOptions): Prepared {
@@ -65,6 +64,14 @@ function prepare(opts: LintOptions): Prepared {
   const override = new Map<string, Level>();
   for (const level of ["style", "info", "warning", "error"] as const)
     for (const c of opts.override[level] ?? []) override.set(c, level);
+  const ignored = new Set(opts.ignored);
+  const active: Prepared["active"] = [];
+  for (const rule of allRules) {
+    if (opts.sources && !opts.sources.includes(rule.source)) continue;
+    if (ignored.has(rule.code)) continue;
+    const level = override.get(rule.code) ?? rule.severity;
+    if (level !== "ignore") active.push({ rule, level });
+  }
   return {
     opts,
     settings: {
@@ -72,9 +79,7 @@ function prepare(opts: LintOptions): Prepared {
       labelSchema,
       strictLabels: opts.strictLabels,
     },
-    override,
-    ignored: new Set(opts.ignored),
-    selected: opts.sources ? allRules.filter((r) => opts.sources?.includes(r.source)) : allRules,
+    active,
   };
 }
 
@@ -99,6 +104,20 @@ function prepared(options: LintOptionsInput): Prepared {
   return p;
 }
 
+/** The end line of the instruction starting on `line` (instructions are in line order), else `line`. */
+function endLineAt(instrs: Instruction[], line: number): number {
+  let lo = 0;
+  let hi = instrs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = (instrs[mid] as Instruction).range;
+    if (r.line === line) return r.endLine;
+    if (r.line < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return line;
+}
+
 /** True when some comment could be a `# hadolint ...` pragma. */
 function hasPragmaComments(instrs: Instruction[]): boolean {
   for (const i of instrs) if (i.keyword === "COMMENT" && i.text.includes("hadolint")) return true;
@@ -106,7 +125,7 @@ function hasPragmaComments(instrs: Instruction[]): boolean {
 }
 
 export function lintDetailed(text: string, options: LintOptionsInput = {}): LintResult {
-  const { opts, settings, override, ignored, selected } = prepared(options);
+  const { opts, settings, active } = prepared(options);
   const doc = parseDockerfile(text);
   const findings: Finding[] = [];
   for (const p of doc.problems)
@@ -126,15 +145,12 @@ export function lintDetailed(text: string, options: LintOptionsInput = {}): Lint
     baseImageEnv: opts.baseImageEnv,
   };
   const check = fileCheckConfig(doc, opts.check);
+  ctx.pragmaComments = hasPragmaComments(doc.instructions);
   const pragmas =
-    !opts.disableIgnorePragma && hasPragmaComments(doc.instructions)
-      ? collectPragmas(doc.instructions)
-      : null;
-  let endLines: Map<number, number> | null = null;
-  for (const rule of selected) {
-    if (ignored.has(rule.code)) continue;
-    let level = override.get(rule.code) ?? rule.severity;
-    if (level === "ignore") continue;
+    !opts.disableIgnorePragma && ctx.pragmaComments ? collectPragmas(doc.instructions) : null;
+  for (const a of active) {
+    const rule = a.rule;
+    let level = a.level;
     if (rule.requires && !commandsMet(ctx, rule.requires)) continue;
     if (rule.source === "buildkit" && check) {
       if (check.skipAll || check.skip.has(rule.code)) continue;
@@ -156,16 +172,12 @@ export function lintDetailed(text: string, options: LintOptionsInput = {}): Lint
     }
     for (const f of raw) {
       if (pragmas && isIgnored(pragmas, rule.code, f.line)) continue;
-      if (!endLines) {
-        endLines = new Map();
-        for (const i of doc.instructions) endLines.set(i.range.line, i.range.endLine);
-      }
       findings.push({
         code: rule.code,
         level,
         line: f.line,
         column: f.column ?? 1,
-        endLine: endLines.get(f.line) ?? f.line,
+        endLine: endLineAt(doc.instructions, f.line),
         message: f.message ?? rule.message,
       });
     }

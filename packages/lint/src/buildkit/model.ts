@@ -48,7 +48,10 @@ export interface UndefinedRef {
 export interface BkWord {
   role: WordRole;
   raw: string;
-  exp: Expansion;
+  /** The word after expansion (see `Expansion.result`). */
+  result: string;
+  /** BuildKit would refuse the word. */
+  error: boolean;
   undefined: UndefinedRef[];
 }
 
@@ -71,6 +74,8 @@ export interface BkCommand {
   ports: string[];
   /** ENV/ARG: the (expanded) keys declared. */
   keys: string[];
+  /** ENV/LABEL: pairs in the legacy `KEY value` form. */
+  legacy: number;
 }
 
 export interface BkStage {
@@ -100,7 +105,7 @@ export interface BkModel {
   doc: Dockerfile;
   escape: string;
   /** Global ARG values with no build arguments given (BuildKit's defaults plus the meta ARGs). */
-  globalArgs: Map<string, string>;
+  globalArgs: GlobalArgs;
   /** Names of global ARGs, also those without a value. */
   declaredArgs: Set<string>;
   stages: BkStage[];
@@ -115,21 +120,19 @@ export interface ModelOptions {
 }
 
 /** BuildKit's built-in platform ARGs; values are those of a linux/amd64 build. */
-function defaultArgs(target: string): Map<string, string> {
-  return new Map([
-    ["BUILDPLATFORM", "linux/amd64"],
-    ["BUILDOS", "linux"],
-    ["BUILDOSVERSION", ""],
-    ["BUILDARCH", "amd64"],
-    ["BUILDVARIANT", ""],
-    ["TARGETPLATFORM", "linux/amd64"],
-    ["TARGETOS", "linux"],
-    ["TARGETOSVERSION", ""],
-    ["TARGETARCH", "amd64"],
-    ["TARGETVARIANT", ""],
-    ["TARGETSTAGE", target || "default"],
-  ]);
-}
+const DEFAULT_ARGS: ReadonlyMap<string, string> = new Map([
+  ["BUILDPLATFORM", "linux/amd64"],
+  ["BUILDOS", "linux"],
+  ["BUILDOSVERSION", ""],
+  ["BUILDARCH", "amd64"],
+  ["BUILDVARIANT", ""],
+  ["TARGETPLATFORM", "linux/amd64"],
+  ["TARGETOS", "linux"],
+  ["TARGETOSVERSION", ""],
+  ["TARGETARCH", "amd64"],
+  ["TARGETVARIANT", ""],
+  ["TARGETSTAGE", "default"],
+]);
 
 const WS = /\s+/;
 
@@ -186,22 +189,24 @@ function prevComments(doc: Dockerfile): Map<Instruction, string[]> {
 
 function csvFields(s: string): string[] {
   const out: string[] = [];
-  let cur = "";
+  let start = 0;
   let quoted = false;
-  for (const c of s) {
-    if (c === '"') quoted = !quoted;
-    else if (c === "," && !quoted) {
-      out.push(cur);
-      cur = "";
-      continue;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 44 && !quoted) {
+      out.push(s.slice(start, i));
+      start = i + 1;
     }
-    cur += c;
   }
-  out.push(cur);
+  out.push(s.slice(start));
   return out;
 }
 
+const HEREDOC_SOURCE = /^<<-?(["']?)([^"']+)\1$/;
 const NONE: UndefinedRef[] = [];
+const NO_WORDS: BkWord[] = [];
+const NO_STRINGS: string[] = [];
 const NO_VARS: VarLookup = { get: () => undefined };
 
 class StageLookup implements VarLookup {
@@ -214,9 +219,39 @@ class StageLookup implements VarLookup {
 }
 
 class GlobalLookup implements VarLookup {
-  constructor(readonly args: Map<string, string>) {}
+  constructor(readonly args: GlobalArgs) {}
   get(name: string): string | undefined {
     return this.args.get(name);
+  }
+}
+
+/**
+ * Global ARG values: the meta ARGs over BuildKit's built-in platform ARGs (shared, not copied per
+ * document).
+ */
+export class GlobalArgs {
+  private readonly own = new Map<string, string>();
+  constructor(readonly target: string) {}
+
+  get(name: string): string | undefined {
+    const v = this.own.get(name);
+    if (v !== undefined) return v;
+    if (name === "TARGETSTAGE") return this.target || "default";
+    return DEFAULT_ARGS.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.own.has(name) || DEFAULT_ARGS.has(name);
+  }
+
+  set(name: string, value: string): void {
+    this.own.set(name, value);
+  }
+
+  keys(): string[] {
+    const out = [...DEFAULT_ARGS.keys()];
+    for (const k of this.own.keys()) if (!DEFAULT_ARGS.has(k)) out.push(k);
+    return out;
   }
 }
 
@@ -227,7 +262,7 @@ function addUndefined(out: UndefinedRef[], st: BkStage, name: string, certain: b
 
 class Builder {
   readonly escape: string;
-  readonly globalArgs: Map<string, string>;
+  readonly globalArgs: GlobalArgs;
   readonly declaredArgs = new Set<string>();
   readonly stages: BkStage[] = [];
   readonly commands: BkCommand[] = [];
@@ -239,9 +274,9 @@ class Builder {
     readonly opts: ModelOptions,
   ) {
     this.escape = doc.escape;
-    const froms = doc.instructions.filter((i) => i.keyword === "FROM");
-    const last = froms[froms.length - 1];
-    this.globalArgs = defaultArgs(last ? stageName(fields(last.rest)) : "");
+    let last: Instruction | undefined;
+    for (const i of doc.instructions) if (i.keyword === "FROM") last = i;
+    this.globalArgs = new GlobalArgs(last ? stageName(fields(last.rest)) : "");
     this.globalLookup = new GlobalLookup(this.globalArgs);
   }
 
@@ -331,12 +366,13 @@ class Builder {
       for (const n of exp.unmatched) addUndefined(undef, st, n, true);
       for (const n of exp.unknown) addUndefined(undef, st, n, false);
     }
-    return { role, raw, exp, undefined: undef };
+    return { role, raw, result: exp.result, error: exp.error, undefined: undef };
   }
 
   /** Records the expansion of one word of `cmd`. */
   w(cmd: BkCommand, role: WordRole, raw: string, skipQuotes = false): BkWord {
     const word = this.word(cmd.stage, role, raw, skipQuotes);
+    if (cmd.words === NO_WORDS) cmd.words = [];
     cmd.words.push(word);
     return word;
   }
@@ -353,37 +389,42 @@ class Builder {
     const cmd: BkCommand = {
       instr: i,
       stage: st,
-      words: [],
+      words: NO_WORDS,
       shellSet: st.shellSet,
       workdirSet: st.workdirSet,
-      ports: [],
-      keys: [],
+      ports: NO_STRINGS,
+      keys: NO_STRINGS,
+      legacy: 0,
     };
     st.commands.push(cmd);
     this.commands.push(cmd);
     switch (i.keyword) {
       case "ENV": {
-        const sets: [string, string][] = [];
-        for (const kv of keyValues(i.rest, this.escape)) {
-          const k = this.w(cmd, "env-key", kv.key).exp.result;
-          const v = this.w(cmd, "env-value", kv.value).exp.result;
-          cmd.keys.push(k);
-          sets.push([k, v]);
+        // All words are expanded before any of the values is set.
+        const kvs = keyValues(i.rest, this.escape);
+        const vals: string[] = [];
+        cmd.keys = [];
+        for (const kv of kvs) {
+          if (kv.noDelim) cmd.legacy++;
+          cmd.keys.push(this.w(cmd, "env-key", kv.key).result);
+          vals.push(this.w(cmd, "env-value", kv.value).result);
         }
-        for (const [k, v] of sets) st.env.set(k, v);
+        for (let k = 0; k < vals.length; k++) st.env.set(cmd.keys[k] as string, vals[k] as string);
         break;
       }
       case "LABEL":
         for (const kv of keyValues(i.rest, this.escape)) {
+          if (kv.noDelim) cmd.legacy++;
           this.w(cmd, "label", kv.key);
           this.w(cmd, "label", kv.value);
         }
         break;
       case "ARG":
+        cmd.keys = [];
         for (const { key, value } of argPairs(i.rest, this.escape)) {
           cmd.keys.push(key);
           let v: string | null = value;
-          if (v !== null) v = this.w(cmd, "arg-value", v).exp.result;
+          if (v !== null) v = this.w(cmd, "arg-value", v).result;
           else if (this.globalArgs.has(key)) v = this.globalArgs.get(key) as string;
           if (v !== null && !NON_ENV_ARGS.has(key)) st.env.set(key, v);
           st.buildArgs.add(key);
@@ -395,17 +436,17 @@ class Builder {
         break;
       case "COPY":
       case "ADD": {
+        const heredocs = i.heredocs.length ? new Map(i.heredocs.map((h) => [h.marker, h])) : null;
         this.flag(cmd, "chown");
         this.flag(cmd, "chmod");
         if (i.keyword === "ADD") this.flag(cmd, "checksum");
         const parts = i.json ?? fields(i.rest);
-        const heredocs = new Map(i.heredocs.map((h) => [h.marker, h]));
         for (let k = 0; k < parts.length; k++) {
           const p = parts[k] as string;
           const isLast = k === parts.length - 1;
-          const hd = /^<<-?(["']?)([^"']+)\1$/.exec(p);
+          const hd = p.startsWith("<<") ? HEREDOC_SOURCE.exec(p) : null;
           if (hd && !isLast && !i.json) {
-            const h = heredocs.get(hd[2] as string);
+            const h = heredocs?.get(hd[2] as string);
             if (h && !h.quoted) this.w(cmd, "heredoc", h.body, true);
             continue;
           }
@@ -432,6 +473,7 @@ class Builder {
         this.w(cmd, "stopsignal", i.rest);
         break;
       case "EXPOSE":
+        cmd.ports = [];
         for (const p of fields(i.rest))
           for (const port of fields(expandWord(p, st.lookup, this.escape).result))
             cmd.ports.push(port);
@@ -449,12 +491,12 @@ function stageName(args: string[]): string {
     : "";
 }
 
-const cache = new WeakMap<Dockerfile, BkModel>();
-
-/** The BuildKit model of a document (memoised per parsed document). */
+/**
+ * The BuildKit model of a document. Not memoised here (a WeakMap keyed by documents keeps them
+ * alive through young-generation GCs and slows garbage collection down): the rules keep it on
+ * their RuleContext.
+ */
 export function buildkitModel(doc: Dockerfile, opts: ModelOptions = {}): BkModel {
-  const hit = cache.get(doc);
-  if (hit) return hit;
   const b = new Builder(doc, opts);
   b.build();
   let comments: Map<Instruction, string[]> | null = null;
@@ -476,6 +518,5 @@ export function buildkitModel(doc: Dockerfile, opts: ModelOptions = {}): BkModel
       return cfg;
     },
   };
-  cache.set(doc, model);
   return model;
 }

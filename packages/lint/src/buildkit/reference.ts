@@ -34,7 +34,19 @@ function splitDockerDomain(name: string): [string, string] {
   return [domain, remote];
 }
 
+const cache = new Map<string, boolean>();
+
 export function isValidImageReference(s: string): boolean {
+  let v = cache.get(s);
+  if (v === undefined) {
+    v = computeValid(s);
+    if (cache.size > 2000) cache.clear();
+    cache.set(s, v);
+  }
+  return v;
+}
+
+function computeValid(s: string): boolean {
   if (IDENTIFIER.test(s)) return false;
   const [domain, remainder] = splitDockerDomain(s);
   const colon = remainder.indexOf(":");

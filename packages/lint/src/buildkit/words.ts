@@ -242,51 +242,55 @@ export function expandWord(
   };
 }
 
-/** Splits Dockerfile arguments at unquoted whitespace, keeping quotes and escapes (BuildKit's parseWords). */
+/**
+ * Splits Dockerfile arguments at unquoted whitespace, keeping quotes and escapes (BuildKit's
+ * parseWords). A word is its source text, except that an escape character ending the input is
+ * dropped.
+ */
 export function splitWords(rest: string, esc = "\\"): string[] {
   const words: string[] = [];
-  let cur = "";
-  let inWord = false;
+  const n = rest.length;
+  const e = esc.charCodeAt(0);
+  let start = -1;
   let blankOk = false;
-  let quote = "";
-  for (let i = 0; i < rest.length; i++) {
-    const c = rest[i] as string;
+  let quote = 0;
+  let dropLast = false;
+  for (let i = 0; i < n; i++) {
+    const c = rest.charCodeAt(i);
     if (quote) {
-      if (c === quote) quote = "";
-      else if (c === esc && quote !== "'") {
-        if (i + 1 === rest.length) {
-          quote = "";
+      if (c === quote) quote = 0;
+      else if (c === e && quote !== 39) {
+        if (i + 1 === n) {
+          quote = 0;
+          dropLast = true;
           continue;
         }
-        cur += c;
         i++;
-        cur += rest[i];
-        continue;
       }
-      cur += c;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v") {
-      if (inWord && (blankOk || cur)) words.push(cur);
-      cur = "";
-      inWord = false;
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
+      if (start >= 0 && (blankOk || i > start)) words.push(rest.slice(start, i));
+      start = -1;
       blankOk = false;
       continue;
     }
-    inWord = true;
-    if (c === "'" || c === '"') {
+    if (start < 0) start = i;
+    if (c === 39 || c === 34) {
       quote = c;
       blankOk = true;
-    } else if (c === esc) {
-      if (i + 1 === rest.length) continue;
-      cur += c;
+    } else if (c === e) {
+      if (i + 1 === n) {
+        dropLast = true;
+        continue;
+      }
       i++;
-      cur += rest[i];
-      continue;
     }
-    cur += c;
   }
-  if (inWord && (blankOk || cur)) words.push(cur);
+  if (start >= 0) {
+    const w = rest.slice(start, dropLast ? n - 1 : n);
+    if (blankOk || w) words.push(w);
+  }
   return words;
 }
 

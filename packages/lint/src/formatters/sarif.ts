@@ -21,6 +21,7 @@ export const sarif: Formatter = (results) => {
                 id: r.code,
                 shortDescription: { text: r.message },
                 fullDescription: { text: r.explanation },
+                ...(r.url ? { helpUri: r.url } : {}),
               })),
           },
         },

@@ -64,6 +64,21 @@ function nextWs(s: string, i: number): number {
   return i;
 }
 
+/** Only `\s` characters (a line of non-breaking spaces, say). */
+function isAllWs(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isWs(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Whether `toUpperCase` could change `s` (any a-z or non-ASCII character). */
+function hasLowerAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c > 127) return true;
+  }
+  return false;
+}
+
 function isBlank(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -201,7 +216,7 @@ function buildInstruction(
   const ws = leadingWs(logical);
   const k = nextWs(logical, ws);
   const rawKeyword = logical.slice(ws, k);
-  const keyword = rawKeyword.toUpperCase();
+  const keyword = hasLowerAscii(rawKeyword) ? rawKeyword.toUpperCase() : rawKeyword;
   const text = logical.slice(k).trim();
   if (problems && !KNOWN_INSTRUCTIONS.has(keyword)) {
     problems.push({
@@ -265,7 +280,14 @@ export function parseDockerfile(source: string): Dockerfile {
   if (nul >= 0) {
     const line = text.slice(0, nul).split("\n").length;
     problems.push({ line, column: 1, message: "file looks binary (contains NUL bytes)" });
-    return { instructions: [], directives: [], escape: "\\", lines: [], problems };
+    return {
+      instructions: [],
+      directives: [],
+      escape: "\\",
+      lines: [],
+      problems,
+      emptyContinuations: [],
+    };
   }
   const lines = text.split("\n");
   if (text.includes("\r"))
@@ -274,6 +296,9 @@ export function parseDockerfile(source: string): Dockerfile {
       if (l.endsWith("\r")) lines[i] = l.slice(0, -1);
     }
   const directives: Directive[] = [];
+  const emptyContinuations: number[] = [];
+  // The element after a final newline is not a line.
+  const realLines = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
   const instructions: Instruction[] = [];
   let escapeChar = "\\";
 
@@ -320,6 +345,7 @@ export function parseDockerfile(source: string): Dockerfile {
     let logical = "";
     let cur = line;
     let last = i;
+    let emptyContinuation = false;
     for (;;) {
       const ci = continuationIndex(cur, escapeChar);
       if (ci < 0) {
@@ -331,6 +357,7 @@ export function parseDockerfile(source: string): Dockerfile {
       while (j < lines.length) {
         const l = lines[j] as string;
         if (isBlank(l)) {
+          if (j < realLines) emptyContinuation = true;
           j++;
           continue;
         }
@@ -346,11 +373,14 @@ export function parseDockerfile(source: string): Dockerfile {
         break;
       }
       const next = lines[j] as string;
+      // A line of other Unicode whitespace is content here, but blank for the BuildKit check.
+      if (!emptyContinuation && isAllWs(next)) emptyContinuation = true;
       const lw = leadingWs(next);
       if (lw > 0) logical += " ";
       cur = next.slice(lw);
       last = j;
     }
+    if (emptyContinuation) emptyContinuations.push(Math.min(last + 1, realLines));
     // Heredocs.
     let heredocs: Heredoc[] = NO_HEREDOCS;
     if (logical.includes("<<") && HEREDOC_INSTRUCTIONS.has(heredocKeyword(line, ws, logical))) {
@@ -394,5 +424,5 @@ export function parseDockerfile(source: string): Dockerfile {
     instructions.push(buildInstruction(logical, range, heredocs, problems));
     i = last + 1;
   }
-  return { instructions, directives, escape: escapeChar, lines, problems };
+  return { instructions, directives, escape: escapeChar, lines, problems, emptyContinuations };
 }

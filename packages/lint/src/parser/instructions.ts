@@ -13,15 +13,26 @@ export interface BaseImage {
 }
 
 /**
- * Memoises a derived view on the instruction: rules ask for the same parse of the same instruction
- * many times (17 rules read FROM, 34 the RUN shell), so each is computed once per instruction.
+ * Derived views of one instruction, computed on first use and shared by every rule that asks:
+ * rules ask for the same parse of the same instruction many times (17 rules read FROM, 34 the RUN
+ * shell). A class with every slot declared, so all memo objects share one shape.
  */
-export function memo<T>(instr: Instruction, key: string, compute: (i: Instruction) => T): T {
-  const m = (instr.memo ??= {});
-  if (key in m) return m[key] as T;
-  const v = compute(instr);
-  m[key] = v;
-  return v;
+export class Memo {
+  [key: string]: unknown;
+  from: BaseImage | undefined = undefined;
+  pairs: [string, string][] | undefined = undefined;
+  arg: { name: string; value: string | null } | undefined = undefined;
+  args: { name: string; value: string | null }[] | undefined = undefined;
+  copy: CopyArgs | undefined = undefined;
+  mounts: Mount[] | undefined = undefined;
+  shell: ParsedShell | undefined = undefined;
+  installers: unknown = undefined;
+}
+
+/** The memo of an instruction (created on first use). */
+export function memoOf(instr: Instruction): Memo {
+  instr.memo ??= new Memo();
+  return instr.memo as Memo;
 }
 
 /** Index of the first char in `chars` outside `${...}`, or -1. */
@@ -39,7 +50,9 @@ function indexOutsideExpansion(s: string, chars: string, from = 0): number {
 }
 
 export function parseFrom(instr: Instruction): BaseImage {
-  return memo(instr, "from", computeFrom);
+  const m = memoOf(instr);
+  m.from ??= computeFrom(instr);
+  return m.from;
 }
 
 function computeFrom(instr: Instruction): BaseImage {
@@ -114,7 +127,9 @@ function readValue(s: string, pos: number, stopAtEq: boolean, esc: string): [str
 /** Key/value pairs of ENV and LABEL (`k=v k2="v 2"` or the legacy `k v`). */
 export function parsePairs(instr: Instruction, esc = "\\"): [string, string][] {
   if (esc !== "\\") return computePairs(instr, esc);
-  return memo(instr, "pairs", computePairs);
+  const m = memoOf(instr);
+  m.pairs ??= computePairs(instr);
+  return m.pairs;
 }
 
 function computePairs(instr: Instruction, esc = "\\"): [string, string][] {
@@ -139,7 +154,9 @@ function computePairs(instr: Instruction, esc = "\\"): [string, string][] {
 }
 
 export function parseArg(instr: Instruction): { name: string; value: string | null } {
-  return memo(instr, "arg", computeArg);
+  const m = memoOf(instr);
+  m.arg ??= computeArg(instr);
+  return m.arg;
 }
 
 function computeArg(instr: Instruction): { name: string; value: string | null } {
@@ -152,7 +169,9 @@ function computeArg(instr: Instruction): { name: string; value: string | null } 
 
 /** All `ARG` names declared by one instruction (BuildKit allows `ARG a b=1`). */
 export function parseArgs(instr: Instruction): { name: string; value: string | null }[] {
-  return memo(instr, "args", computeArgs);
+  const m = memoOf(instr);
+  m.args ??= computeArgs(instr);
+  return m.args;
 }
 
 function computeArgs(instr: Instruction): { name: string; value: string | null }[] {
@@ -210,7 +229,9 @@ export interface CopyArgs {
 
 /** Sources and target of COPY/ADD. Quotes are kept (hadolint's rules strip them themselves). */
 export function parseCopy(instr: Instruction): CopyArgs {
-  return memo(instr, "copy", computeCopy);
+  const m = memoOf(instr);
+  m.copy ??= computeCopy(instr);
+  return m.copy;
 }
 
 function computeCopy(instr: Instruction): CopyArgs {
@@ -243,7 +264,9 @@ export interface Mount {
 }
 
 export function parseMounts(instr: Instruction): Mount[] {
-  return memo(instr, "mounts", computeMounts);
+  const m = memoOf(instr);
+  m.mounts ??= computeMounts(instr);
+  return m.mounts;
 }
 
 function computeMounts(instr: Instruction): Mount[] {
@@ -289,7 +312,9 @@ export function runScriptText(instr: Instruction): string {
 }
 
 export function runShell(instr: Instruction): ParsedShell {
-  return memo(instr, "shell", computeShell);
+  const m = memoOf(instr);
+  m.shell ??= computeShell(instr);
+  return m.shell;
 }
 
 function computeShell(instr: Instruction): ParsedShell {

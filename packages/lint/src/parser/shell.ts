@@ -29,7 +29,6 @@ export interface ParsedShell {
   hasPipes: boolean;
 }
 
-
 // Character codes used by the lexer (it scans with charCodeAt: no one-character strings).
 const SPACE = 32;
 const TAB = 9;
@@ -75,21 +74,11 @@ function isNameChar(c: number): boolean {
   return isNameStart(c) || isDigit(c);
 }
 
-/** Ends a plain run inside a word: blanks, operators, quotes, escapes, expansions. */
-function endsPlainRun(c: number): boolean {
-  return (
-    c === SPACE ||
-    c === TAB ||
-    c === CR ||
-    c === NL ||
-    isOperator(c) ||
-    c === BACKSLASH ||
-    c === SQUOTE ||
-    c === DQUOTE ||
-    c === DOLLAR ||
-    c === BACKTICK
-  );
-}
+/**
+ * A run of plain word characters: none of blanks, operators, quotes, escapes, expansions. Used
+ * with `lastIndex` (sticky): the regex engine scans faster than a loop over character codes.
+ */
+const PLAIN_RUN = /[^ \t\r\n;&|()<>\\'"$`]*/y;
 
 /** Index just after the `)` that closes a `$(` or `(` opened before `i`. */
 function skipParens(s: string, i: number): number {
@@ -142,7 +131,7 @@ class Lexer {
   constructor(readonly s: string) {}
 
   /** Reads a `$` expansion at `this.i` (pointing at `$`), returns its simplified text. */
-  dollar(subs: string[]): string {
+  dollar(): string {
     const s = this.s;
     const n = s.charCodeAt(this.i + 1);
     if (n === LPAREN && s.charCodeAt(this.i + 2) === LPAREN) {
@@ -154,7 +143,7 @@ class Lexer {
       const start = this.i + 2;
       this.i = skipParens(s, start);
       const inner = s.slice(start, this.i - 1);
-      subs.push(inner);
+      this.sub(inner);
       return `\${${inner.replace(WS_RUN, "")}}`;
     }
     if (n === LBRACE) {
@@ -184,19 +173,19 @@ class Lexer {
     return "$";
   }
 
-  backtick(subs: string[]): string {
+  backtick(): string {
     const s = this.s;
     let j = this.i + 1;
     while (j < s.length && s.charCodeAt(j) !== BACKTICK) {
       if (s.charCodeAt(j) === BACKSLASH) j++;
       j++;
     }
-    subs.push(s.slice(this.i + 1, j).replace(/\\`/g, "`"));
+    this.sub(s.slice(this.i + 1, j).replace(/\\`/g, "`"));
     this.i = j + 1;
     return "${VAR}";
   }
 
-  doubleQuoted(subs: string[]): string {
+  doubleQuoted(): string {
     const s = this.s;
     const n = s.length;
     this.i++;
@@ -223,11 +212,11 @@ class Lexer {
         continue;
       }
       if (c === DOLLAR) {
-        out += this.dollar(subs);
+        out += this.dollar();
         continue;
       }
       if (c === BACKTICK) {
-        out += this.backtick(subs);
+        out += this.backtick();
         continue;
       }
       let j = this.i + 1;
@@ -242,11 +231,15 @@ class Lexer {
     return out;
   }
 
-  word(): { v: string; subs: string[] } {
+  /** Command substitutions met by `word()` (null when none); reset by `word()`. */
+  subs: string[] | null = null;
+
+  /** Reads a word; its command substitutions are left in `this.subs`. */
+  word(): string {
     const s = this.s;
     const n = s.length;
     let out = "";
-    const subs: string[] = [];
+    this.subs = null;
     while (this.i < n) {
       const c = s.charCodeAt(this.i);
       if (c === SPACE || c === TAB || c === CR || c === NL || isOperator(c)) break;
@@ -263,23 +256,31 @@ class Lexer {
         continue;
       }
       if (c === DQUOTE) {
-        out += this.doubleQuoted(subs);
+        out += this.doubleQuoted();
         continue;
       }
       if (c === DOLLAR) {
-        out += this.dollar(subs);
+        out += this.dollar();
         continue;
       }
       if (c === BACKTICK) {
-        out += this.backtick(subs);
+        out += this.backtick();
         continue;
       }
-      let j = this.i + 1;
-      while (j < n && !endsPlainRun(s.charCodeAt(j))) j++;
+      // The rest of the plain run, found by the regex engine (faster than a loop here).
+      PLAIN_RUN.lastIndex = this.i + 1;
+      PLAIN_RUN.test(s);
+      const j = PLAIN_RUN.lastIndex;
       out += s.slice(this.i, j);
       this.i = j;
     }
-    return { v: out, subs };
+    return out;
+  }
+
+  /** Where `dollar`/`backtick` record a command substitution. */
+  sub(text: string): void {
+    if (this.subs) this.subs.push(text);
+    else this.subs = [text];
   }
 
   readHeredocBodies(): void {
@@ -303,9 +304,8 @@ class Lexer {
     const c = s.charCodeAt(this.i);
     if (this.i >= s.length || c === NL || (isOperator(c) && c !== LPAREN)) return "";
     const w = this.word();
-    if (op === "<<" || op === "<<-")
-      this.pendingHeredocs.push({ marker: w.v, strip: op === "<<-" });
-    return w.v;
+    if (op === "<<" || op === "<<-") this.pendingHeredocs.push({ marker: w, strip: op === "<<-" });
+    return w;
   }
 
   /** The redirection operator at `this.i` (which is at `<`, `>` or `&>`). */
@@ -409,10 +409,9 @@ class Lexer {
           continue;
         }
       }
-      const w = this.word();
+      this.tv = this.word();
       this.kind = 1;
-      this.tv = w.v;
-      this.tsubs = w.subs.length ? w.subs : null;
+      this.tsubs = this.subs;
       return 1;
     }
     this.kind = 0;
@@ -447,26 +446,46 @@ class Lexer {
   }
 }
 
-const SKIP_AT_COMMAND_START = new Set([
-  "if",
-  "then",
-  "else",
-  "elif",
-  "fi",
-  "do",
-  "done",
-  "while",
-  "until",
-  "!",
-  "{",
-  "}",
-  "esac",
-  "time",
-]);
+/** Reserved words and grouping tokens skipped where a command name would be. */
+function isSkippedAtCommandStart(v: string): boolean {
+  switch (v) {
+    case "if":
+    case "then":
+    case "else":
+    case "elif":
+    case "fi":
+    case "do":
+    case "done":
+    case "while":
+    case "until":
+    case "!":
+    case "{":
+    case "}":
+    case "esac":
+    case "time":
+      return true;
+    default:
+      return false;
+  }
+}
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
 const NO_FLAGS: { flag: string; index: number }[] = [];
+
+/** A simple command; its flags are worked out when first asked for (most never are). */
+class Command implements ShellCommand {
+  args: string[] = [];
+  private parsedFlags: { flag: string; index: number }[] | null = null;
+  constructor(public name: string) {}
+  get flags(): { flag: string; index: number }[] {
+    this.parsedFlags ??= commandFlags(this.args);
+    return this.parsedFlags;
+  }
+  toJSON() {
+    return { name: this.name, args: this.args, flags: this.flags };
+  }
+}
 
 export function commandFlags(args: readonly string[]): { flag: string; index: number }[] {
   let flags: { flag: string; index: number }[] | null = null;
@@ -525,7 +544,6 @@ function collect(script: string, out: ShellCommand[], depth: number): boolean {
           continue;
         }
       }
-      if (cur) (cur as ShellCommand).flags = commandFlags((cur as ShellCommand).args);
       cur = null;
       if (v === ";;" || v === ";&") mode = "casePattern";
       continue;
@@ -554,7 +572,7 @@ function collect(script: string, out: ShellCommand[], depth: number): boolean {
       continue;
     }
     if (cur === null) {
-      if (SKIP_AT_COMMAND_START.has(v)) continue;
+      if (isSkippedAtCommandStart(v)) continue;
       if (v === "for" || v === "select" || v === "function") {
         mode = "skipToOp";
         continue;
@@ -568,29 +586,24 @@ function collect(script: string, out: ShellCommand[], depth: number): boolean {
         continue;
       }
       if (v.includes("=") && ASSIGNMENT.test(v)) continue;
-      const c: ShellCommand = { name: v, args: [], flags: NO_FLAGS };
+      const c: ShellCommand = new Command(v);
       out.push(c);
       cur = c;
       continue;
     }
     (cur as ShellCommand).args.push(v);
   }
-  if (cur) (cur as ShellCommand).flags = commandFlags((cur as ShellCommand).args);
   return hasPipes;
 }
 
-const cache = new Map<string, ParsedShell>();
-
-/** Parses a shell script into its simple commands. Results are memoised per script text. */
+/**
+ * Parses a shell script into its simple commands. Not cached here: the rules get each RUN's parse
+ * from `runShell`, which memoises it on the instruction.
+ */
 export function parseShell(script: string): ParsedShell {
-  const hit = cache.get(script);
-  if (hit) return hit;
   const commands: ShellCommand[] = [];
   const hasPipes = collect(script, commands, 0);
-  const parsed = { original: script, commands, hasPipes };
-  if (cache.size > 5000) cache.clear();
-  cache.set(script, parsed);
-  return parsed;
+  return { original: script, commands, hasPipes };
 }
 
 // ---- helpers mirroring the command queries hadolint's rules use ----
@@ -698,7 +711,5 @@ export function unwrapCommand(cmd: ShellCommand): ShellCommand {
   return c;
 }
 
-/** Drops memoised shell parses (benchmarks use it for cold-cache runs). */
-export function clearShellCache(): void {
-  cache.clear();
-}
+/** Kept for API compatibility: parses are no longer cached across documents. */
+export function clearShellCache(): void {}

@@ -75,4 +75,9 @@ export interface Dockerfile {
   /** Lines of the (BOM-stripped, LF-normalised) source. */
   lines: string[];
   problems: ParseProblem[];
+  /**
+   * Instructions continued over a blank (whitespace-only) line: for each, the line where its
+   * continuation ends (where BuildKit reports NoEmptyContinuation).
+   */
+  emptyContinuations: number[];
 }

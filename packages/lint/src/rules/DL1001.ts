@@ -1,6 +1,11 @@
 import { parseIgnorePragma } from "../pragmas.ts";
 import type { Rule } from "./types.ts";
-import { simple } from "./util.ts";
+import { perInstruction } from "./util.ts";
+
+const pragmaComments = perInstruction(
+  (i) =>
+    i.keyword === "COMMENT" && i.text.includes("hadolint") && parseIgnorePragma(i.text) !== null,
+);
 
 export const DL1001: Rule = {
   code: "DL1001",
@@ -13,5 +18,6 @@ export const DL1001: Rule = {
     bad: "# hadolint ignore=DL3006\nFROM ubuntu",
     good: "FROM ubuntu:24.04",
   },
-  check: simple((i) => i.keyword === "COMMENT" && parseIgnorePragma(i.text) !== null),
+  // (`pragmaComments` is false when no comment mentions hadolint; undefined outside `lint`.)
+  check: (ctx) => (ctx.pragmaComments === false ? [] : pragmaComments(ctx.instructions, ctx)),
 };

@@ -28,6 +28,7 @@ export const DL3001: Rule = {
     good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
   },
   check: simpleOnbuild(
+    "RUN",
     (i) => i.keyword === "RUN" && runShell(i).commands.some((c) => INVALID.has(c.name)),
   ),
 };

@@ -1,4 +1,5 @@
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 function isRoot(user: string): boolean {
   return user.startsWith("root:") || user.startsWith("0:") || user === "root" || user === "0";
@@ -20,7 +21,7 @@ export const DL3002: Rule = {
     const lastRoot = new Map<number, number>();
     let stage = -1;
     let started = false;
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") {
         stage = i.range.line;
         started = true;

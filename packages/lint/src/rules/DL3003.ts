@@ -14,5 +14,8 @@ export const DL3003: Rule = {
     bad: "FROM alpine:3.20\nRUN cd /usr/src/app && make",
     good: "FROM alpine:3.20\nWORKDIR /usr/src/app\nRUN make",
   },
-  check: simple((i) => i.keyword === "RUN" && runShell(i).commands.some((c) => c.name === "cd")),
+  check: simple(
+    "RUN",
+    (i) => i.keyword === "RUN" && runShell(i).commands.some((c) => c.name === "cd"),
+  ),
 };

@@ -16,6 +16,7 @@ export const DL3004: Rule = {
     good: "FROM debian:12\nUSER root\nRUN apt-get update",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) => i.keyword === "RUN" && runShell(i).commands.some((c) => c.name === "sudo"),
   ),
 };

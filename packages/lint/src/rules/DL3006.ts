@@ -1,5 +1,6 @@
 import { parseFrom } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3006: Rule = {
   code: "DL3006",
@@ -12,7 +13,7 @@ export const DL3006: Rule = {
   check(ctx) {
     const aliases = new Set<string>();
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword !== "FROM") continue;
       const b = parseFrom(i);
       if (b.alias) aliases.add(b.alias);

@@ -11,7 +11,7 @@ export const DL3007: Rule = {
   explanation:
     "`latest` moves: builds stop being reproducible and caches are invalidated without notice. A tag together with a digest is accepted.",
   examples: { bad: "FROM debian:latest", good: "FROM debian:12" },
-  check: simple((i) => {
+  check: simple("FROM", (i) => {
     if (i.keyword !== "FROM") return false;
     const b = parseFrom(i);
     return b.tag === "latest" && b.digest === null;

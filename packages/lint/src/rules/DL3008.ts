@@ -16,7 +16,7 @@ export const DL3008: Rule = {
     bad: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl",
     good: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     for (const c of runShell(i).commands) {
       if (!cmdHasArgs(c, "apt-get", ["install"])) continue;

@@ -2,6 +2,7 @@ import { dropQuotes, parseCopy, runShell } from "../parser/instructions.ts";
 import { argsNoFlags } from "../parser/shell.ts";
 import { ARCHIVE_EXTENSIONS } from "./DL3020.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 const UNZIP = new Set([
   "unzip",
@@ -40,7 +41,7 @@ export const DL3010: Rule = {
   check(ctx) {
     let archives: { line: number; name: string }[] = [];
     let extracted = new Set<number>();
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") {
         archives = [];
         extracted = new Set();

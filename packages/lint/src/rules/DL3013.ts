@@ -106,5 +106,5 @@ export const DL3013: Rule = {
     bad: "FROM python:3.12\nRUN pip install --no-cache-dir django",
     good: "FROM python:3.12\nRUN pip install --no-cache-dir django==5.1",
   },
-  check: simpleOnbuild((i) => i.keyword === "RUN" && runShell(i).commands.some(forgot)),
+  check: simpleOnbuild("RUN", (i) => i.keyword === "RUN" && runShell(i).commands.some(forgot)),
 };

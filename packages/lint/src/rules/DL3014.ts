@@ -24,5 +24,5 @@ export const DL3014: Rule = {
     bad: "FROM debian:12\nRUN apt-get install --no-install-recommends curl=7.88.1",
     good: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88.1",
   },
-  check: simpleOnbuild((i) => i.keyword === "RUN" && runShell(i).commands.some(forgot)),
+  check: simpleOnbuild("RUN", (i) => i.keyword === "RUN" && runShell(i).commands.some(forgot)),
 };

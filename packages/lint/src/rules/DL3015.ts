@@ -16,6 +16,7 @@ export const DL3015: Rule = {
     good: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88.1",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       runShell(i).commands.some(

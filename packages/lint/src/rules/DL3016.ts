@@ -41,5 +41,5 @@ export const DL3016: Rule = {
     bad: "FROM node:22\nRUN npm install -g typescript",
     good: "FROM node:22\nRUN npm install -g typescript@5.6.3",
   },
-  check: simpleOnbuild((i) => i.keyword === "RUN" && runShell(i).commands.some(forgot)),
+  check: simpleOnbuild("RUN", (i) => i.keyword === "RUN" && runShell(i).commands.some(forgot)),
 };

@@ -16,7 +16,7 @@ export const DL3018: Rule = {
     bad: "FROM alpine:3.20\nRUN apk add --no-cache curl",
     good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     for (const c of runShell(i).commands) {
       if (!cmdHasArgs(c, "apk", ["add"])) continue;

@@ -17,6 +17,7 @@ export const DL3019: Rule = {
     good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       !hasCacheOrTmpfsMountWith(i, "/var/cache/apk") &&

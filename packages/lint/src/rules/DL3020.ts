@@ -28,7 +28,7 @@ export const DL3020: Rule = {
   explanation:
     "ADD has extra behaviour (URL download, archive extraction). For plain files and folders COPY says what it does.",
   examples: { bad: "FROM alpine:3.20\nADD app /app", good: "FROM alpine:3.20\nCOPY app /app" },
-  check: simple((i) => {
+  check: simple("ADD", (i) => {
     if (i.keyword !== "ADD") return false;
     return parseCopy(i).sources.some((s) => {
       const p = dropQuotes(s);

@@ -10,7 +10,7 @@ export const DL3021: Rule = {
   explanation:
     "With several sources the destination must be a directory, written with a trailing slash.",
   examples: { bad: "FROM alpine:3.20\nCOPY a b /app", good: "FROM alpine:3.20\nCOPY a b /app/" },
-  check: simple((i) => {
+  check: simple("COPY", (i) => {
     if (i.keyword !== "COPY") return false;
     const c = parseCopy(i);
     if (c.sources.length <= 1) return false;

@@ -1,5 +1,6 @@
 import { dropQuotes, parseCopy, parseFrom } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3022: Rule = {
   code: "DL3022",
@@ -16,7 +17,7 @@ export const DL3022: Rule = {
     const names = new Set<string>();
     let count = 0;
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") {
         const a = parseFrom(i).alias;
         if (a) names.add(a);

@@ -1,5 +1,6 @@
 import { parseCopy, parseFrom } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3023: Rule = {
   code: "DL3023",
@@ -14,7 +15,7 @@ export const DL3023: Rule = {
   check(ctx) {
     let alias: string | null | undefined;
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") alias = parseFrom(i).alias;
       else if (i.keyword === "COPY" && alias !== undefined) {
         const src = parseCopy(i).from;

@@ -1,5 +1,6 @@
 import { parseFrom } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3024: Rule = {
   code: "DL3024",
@@ -14,7 +15,7 @@ export const DL3024: Rule = {
   check(ctx) {
     const seen = new Set<string>();
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword !== "FROM") continue;
       const a = parseFrom(i).alias;
       if (!a) continue;

@@ -1,5 +1,6 @@
 import { parseCopy, parseFrom, parseMounts } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 function matchRegistry(allow: string, registry: string): boolean {
   if (allow === "*") return true;
@@ -33,7 +34,7 @@ export const DL3026: Rule = {
       );
     };
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") {
         const b = parseFrom(i);
         const good = ok(i.rest);

@@ -15,6 +15,7 @@ export const DL3027: Rule = {
     good: "FROM debian:12\nRUN apt-get install -y curl",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) => i.keyword === "RUN" && runShell(i).commands.some((c) => c.name === "apt"),
   ),
 };

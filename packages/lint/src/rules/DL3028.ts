@@ -29,7 +29,7 @@ export const DL3028: Rule = {
     bad: "FROM ruby:3.3\nRUN gem install rails",
     good: "FROM ruby:3.3\nRUN gem install rails:7.2.1",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     for (const c of runShell(i).commands) {
       if (!cmdHasArgs(c, "gem", ["install", "i"])) continue;

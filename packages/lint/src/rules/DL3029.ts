@@ -13,7 +13,7 @@ export const DL3029: Rule = {
     bad: "FROM --platform=linux/amd64 debian:12",
     good: "FROM --platform=$BUILDPLATFORM golang:1.23 AS build",
   },
-  check: simple((i) => {
+  check: simple("FROM", (i) => {
     if (i.keyword !== "FROM") return false;
     const p = parseFrom(i).platform;
     return p !== null && !(p.includes("BUILDPLATFORM") || p.includes("TARGETPLATFORM"));

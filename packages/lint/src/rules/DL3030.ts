@@ -15,6 +15,7 @@ export const DL3030: Rule = {
     good: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       runShell(i).commands.some(

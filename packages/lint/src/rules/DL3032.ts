@@ -18,7 +18,7 @@ export const DL3032: Rule = {
     bad: "FROM centos:7\nRUN yum install -y httpd-2.4.6",
     good: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     const cmds = runShell(i).commands;
     const a = cmds.findIndex(install);

@@ -16,6 +16,7 @@ export const DL3034: Rule = {
     good: "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4 && zypper clean",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       runShell(i).commands.some(

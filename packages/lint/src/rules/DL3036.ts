@@ -15,7 +15,7 @@ export const DL3036: Rule = {
     bad: "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4",
     good: "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4 && zypper clean",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     const cmds = runShell(i).commands;
     const a = cmds.findIndex((c) => cmdHasArgs(c, "zypper", ["install", "in"]));

@@ -14,7 +14,7 @@ export const DL3037: Rule = {
     bad: "FROM opensuse/leap:15.6\nRUN zypper install -y httpd && zypper clean",
     good: "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4 && zypper clean",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     for (const c of runShell(i).commands) {
       if (!cmdHasArgs(c, "zypper", ["install", "in"])) continue;

@@ -15,6 +15,7 @@ export const DL3038: Rule = {
     good: "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       runShell(i).commands.some(

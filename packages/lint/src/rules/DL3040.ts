@@ -28,7 +28,7 @@ export const DL3040: Rule = {
     bad: "FROM fedora:40\nRUN dnf install -y httpd-2.4.62",
     good: "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     const cmds = runShell(i).commands;
     if (!(missing(cmds, "dnf") || missing(cmds, "microdnf"))) return false;

@@ -12,6 +12,7 @@ export const DL3043: Rule = {
     good: "FROM debian:12\nONBUILD RUN make",
   },
   check: simple(
+    "ONBUILD",
     (i) =>
       i.keyword === "ONBUILD" && ["ONBUILD", "FROM", "MAINTAINER"].includes(i.inner?.keyword ?? ""),
   ),

@@ -1,5 +1,6 @@
 import { parseArg, parsePairs } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 /** Variable names a value references as `${NAME}` or `$NAME` (hadolint's two forms). */
 function referenced(value: string): Set<string> {
@@ -25,10 +26,15 @@ export const DL3044: Rule = {
   check(ctx) {
     const known = new Set<string>();
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "ARG") known.add(parseArg(i).name);
       if (i.keyword !== "ENV") continue;
       const pairs = parsePairs(i);
+      // A variable can only be referenced by another pair of the same ENV.
+      if (pairs.length < 2) {
+        for (const [k] of pairs) known.add(k);
+        continue;
+      }
       const refSets = pairs.map(([, value]) => referenced(value));
       const counts = new Map<string, number>();
       for (const set of refSets) for (const n of set) counts.set(n, (counts.get(n) ?? 0) + 1);

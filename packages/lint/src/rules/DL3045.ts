@@ -1,6 +1,6 @@
 import { dropQuotes, parseCopy, parseFrom } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
-import { isWindowsAbsolute } from "./util.ts";
+import { codeInstructions, isWindowsAbsolute } from "./util.ts";
 
 export const DL3045: Rule = {
   code: "DL3045",
@@ -19,7 +19,7 @@ export const DL3045: Rule = {
     let started = false;
     const out: RuleFinding[] = [];
     const NONE = "\u0000none";
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") {
         const b = parseFrom(i);
         const name = b.alias ?? b.name;

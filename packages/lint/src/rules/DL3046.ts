@@ -16,6 +16,7 @@ export const DL3046: Rule = {
     good: "FROM debian:12\nRUN useradd -l -u 123456 app",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       runShell(i).commands.some(

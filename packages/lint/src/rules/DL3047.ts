@@ -16,6 +16,7 @@ export const DL3047: Rule = {
     good: "FROM debian:12\nRUN wget -nv https://example.com/a.tgz",
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" &&
       runShell(i).commands.some(

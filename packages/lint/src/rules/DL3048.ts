@@ -26,5 +26,8 @@ export const DL3048: Rule = {
     bad: 'FROM alpine:3.20\nLABEL -Maintainer="me"',
     good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="me"',
   },
-  check: simple((i) => i.keyword === "LABEL" && parsePairs(i).some(([k]) => invalidKey(k))),
+  check: simple(
+    "LABEL",
+    (i) => i.keyword === "LABEL" && parsePairs(i).some(([k]) => invalidKey(k)),
+  ),
 };

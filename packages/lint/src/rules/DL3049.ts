@@ -1,5 +1,6 @@
 import { parseCopy, parseFrom, parsePairs } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 interface Stage {
   line: number;
@@ -24,7 +25,7 @@ export const DL3049: Rule = {
       let cur: Stage | null = null;
       const good: Stage[] = [];
       let bad: Stage[] = [];
-      for (const i of ctx.instructions) {
+      for (const i of codeInstructions(ctx)) {
         if (i.keyword === "FROM") {
           const b = parseFrom(i);
           const st: Stage = { line: i.range.line, name: b.name, alias: b.alias };

@@ -1,5 +1,6 @@
 import { parsePairs } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3051: Rule = {
   code: "DL3051",
@@ -15,7 +16,7 @@ export const DL3051: Rule = {
     const out: RuleFinding[] = [];
     for (const [label, type] of Object.entries(ctx.settings.labelSchema)) {
       if (type) {
-        for (const i of ctx.instructions) {
+        for (const i of codeInstructions(ctx)) {
           if (i.keyword !== "LABEL") continue;
           if (parsePairs(i).some(([k, v]) => k === label && !(v.length > 0)))
             out.push({ line: i.range.line, message: `label \`${label}\` is empty.` });

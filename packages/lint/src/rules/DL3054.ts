@@ -1,6 +1,7 @@
 import { parsePairs } from "../parser/instructions.ts";
 import { isSpdx } from "./labels.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3054: Rule = {
   code: "DL3054",
@@ -16,7 +17,7 @@ export const DL3054: Rule = {
     const out: RuleFinding[] = [];
     for (const [label, type] of Object.entries(ctx.settings.labelSchema)) {
       if (type === "spdx") {
-        for (const i of ctx.instructions) {
+        for (const i of codeInstructions(ctx)) {
           if (i.keyword !== "LABEL") continue;
           if (parsePairs(i).some(([k, v]) => k === label && !isSpdx(v)))
             out.push({

@@ -1,5 +1,6 @@
 import { parseFrom } from "../parser/instructions.ts";
 import type { Rule } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 interface Stage {
   src: string;
@@ -22,7 +23,7 @@ export const DL3057: Rule = {
     let cur: Stage | null = null;
     const good = new Set<Stage>();
     let bad = new Set<Stage>();
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") {
         const b = parseFrom(i);
         const st: Stage = { src: b.name, name: b.alias ?? b.name, line: i.range.line };

@@ -1,5 +1,6 @@
 import { runShell } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 function flagKey(flags: { name: string; value: string | null }[]): string {
   return flags
@@ -22,7 +23,7 @@ export const DL3059: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     let prev: { flags: string; count: number } | null = null;
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "COMMENT" || i.keyword === "DIRECTIVE") continue;
       if (i.keyword !== "RUN") {
         prev = null;

@@ -1,4 +1,5 @@
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3061: Rule = {
   code: "DL3061",
@@ -11,12 +12,12 @@ export const DL3061: Rule = {
     good: "ARG VERSION=3.20\nFROM alpine:${VERSION}",
   },
   check(ctx) {
-    let seenFrom = false;
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
-      if (i.keyword === "FROM") seenFrom = true;
-      else if (["COMMENT", "DIRECTIVE", "ARG"].includes(i.keyword)) continue;
-      else if (!seenFrom) out.push({ line: i.range.line });
+    for (const i of codeInstructions(ctx)) {
+      // Nothing after the first FROM is reported.
+      if (i.keyword === "FROM") break;
+      if (i.keyword === "COMMENT" || i.keyword === "DIRECTIVE" || i.keyword === "ARG") continue;
+      out.push({ line: i.range.line });
     }
     return out;
   },

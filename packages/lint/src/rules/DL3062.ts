@@ -20,7 +20,7 @@ export const DL3062: Rule = {
     bad: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest",
     good: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2",
   },
-  check: simpleOnbuild((i) => {
+  check: simpleOnbuild("RUN", (i) => {
     if (i.keyword !== "RUN") return false;
     const cmds = runShell(i).commands;
     const run: string[] = [];

@@ -10,7 +10,7 @@ export const DL3063: Rule = {
   explanation:
     "`scratch` and `context` have special meanings in FROM and --from; do not use them as stage names.",
   examples: { bad: "FROM alpine:3.20 AS scratch", good: "FROM alpine:3.20 AS base" },
-  check: simple((i) => {
+  check: simple("FROM", (i) => {
     if (i.keyword !== "FROM") return false;
     const a = parseFrom(i).alias;
     return a === "scratch" || a === "context";

@@ -23,9 +23,17 @@ export const SUSPICIOUS = [
   "username",
 ];
 
+const sensitiveCache = new Map<string, boolean>();
+
 export function isSensitiveName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SENSITIVE_NAMES.has(name.toUpperCase()) || SUSPICIOUS.some((s) => lower.includes(s));
+  let v = sensitiveCache.get(name);
+  if (v === undefined) {
+    const lower = name.toLowerCase();
+    v = SENSITIVE_NAMES.has(name.toUpperCase()) || SUSPICIOUS.some((s) => lower.includes(s));
+    if (sensitiveCache.size >= 1000) sensitiveCache.clear();
+    sensitiveCache.set(name, v);
+  }
+  return v;
 }
 
 export const DL3064: Rule = {

@@ -10,7 +10,7 @@ export const DL3065: Rule = {
     "Setting `FROM --platform` to predefined `$TARGETPLATFORM` in is redundant as this is the default behavior",
   explanation: "FROM already uses the target platform; `--platform=$TARGETPLATFORM` adds nothing.",
   examples: { bad: "FROM --platform=$TARGETPLATFORM alpine:3.20", good: "FROM alpine:3.20" },
-  check: simple((i) => {
+  check: simple("FROM", (i) => {
     if (i.keyword !== "FROM") return false;
     const p = parseFrom(i).platform;
     return p === "$TARGETPLATFORM" || p === "${TARGETPLATFORM}";

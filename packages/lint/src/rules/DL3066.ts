@@ -1,5 +1,6 @@
 import { parseArg } from "../parser/instructions.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL3066: Rule = {
   code: "DL3066",
@@ -12,7 +13,7 @@ export const DL3066: Rule = {
   check(ctx) {
     const args = new Set<string>();
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "ARG") args.add(parseArg(i).name);
       if (i.keyword !== "USER") continue;
       const u = i.rest;

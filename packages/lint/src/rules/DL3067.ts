@@ -13,7 +13,7 @@ export const DL3067: Rule = {
     bad: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build / /",
     good: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build /out/app /app",
   },
-  check: simple((i) => {
+  check: simple("COPY", (i) => {
     if (i.keyword !== "COPY") return false;
     const c = parseCopy(i);
     return (

@@ -11,5 +11,5 @@ export const DL4000: Rule = {
     bad: "FROM alpine:3.20\nMAINTAINER me@example.com",
     good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="me@example.com"',
   },
-  check: simple((i) => i.keyword === "MAINTAINER"),
+  check: simple("MAINTAINER", (i) => i.keyword === "MAINTAINER"),
 };

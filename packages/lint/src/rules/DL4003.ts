@@ -1,4 +1,5 @@
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL4003: Rule = {
   code: "DL4003",
@@ -11,7 +12,7 @@ export const DL4003: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     let seen = false;
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") seen = false;
       else if (i.keyword === "CMD") {
         if (seen) out.push({ line: i.range.line });

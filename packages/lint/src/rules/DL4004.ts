@@ -1,4 +1,5 @@
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const DL4004: Rule = {
   code: "DL4004",
@@ -14,7 +15,7 @@ export const DL4004: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     let seen = false;
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") seen = false;
       else if (i.keyword === "ENTRYPOINT") {
         if (seen) out.push({ line: i.range.line });

@@ -16,6 +16,7 @@ export const DL4005: Rule = {
     good: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]',
   },
   check: simpleOnbuild(
+    "RUN",
     (i) =>
       i.keyword === "RUN" && runShell(i).commands.some((c) => cmdHasArgs(c, "ln", ["/bin/sh"])),
   ),

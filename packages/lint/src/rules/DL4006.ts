@@ -1,6 +1,7 @@
 import { runShell } from "../parser/instructions.ts";
 import { parseShell } from "../parser/shell.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 const NON_POSIX = ["pwsh", "powershell", "cmd"];
 
@@ -19,7 +20,7 @@ export const DL4006: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     let ok = false;
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") ok = false;
       else if (i.keyword === "SHELL") {
         const text = i.json ? i.json.join(" ") : i.rest;

@@ -1,5 +1,6 @@
 import { copiesContextRoot, INSTALLER_COMMANDS, installers } from "./slipway.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const SW1001: Rule = {
   code: "SW1001",
@@ -18,7 +19,7 @@ export const SW1001: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     let copyLine: number | null = null;
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       if (i.keyword === "FROM") copyLine = null;
       else if (copiesContextRoot(i) && copyLine === null) copyLine = i.range.line;
       else if (copyLine !== null && installers(i).some((x) => x.fromManifest)) {

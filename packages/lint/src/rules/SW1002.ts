@@ -1,6 +1,7 @@
 import { parseMounts } from "../parser/instructions.ts";
 import { INSTALLER_COMMANDS, installers } from "./slipway.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const SW1002: Rule = {
   code: "SW1002",
@@ -18,7 +19,7 @@ export const SW1002: Rule = {
   },
   check(ctx) {
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
       const found = installers(i);
       if (!found.length) continue;
       if (parseMounts(i).some((m) => m.type === "cache")) continue;

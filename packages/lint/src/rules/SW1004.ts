@@ -1,5 +1,6 @@
 import { INSTALLER_COMMANDS, installers } from "./slipway.ts";
 import type { Rule } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const SW1004: Rule = {
   code: "SW1004",
@@ -19,7 +20,7 @@ export const SW1004: Rule = {
     const froms = ctx.instructions.filter((i) => i.keyword === "FROM");
     if (froms.length !== 1) return [];
     const tools = new Set<string>();
-    for (const i of ctx.instructions)
+    for (const i of codeInstructions(ctx))
       for (const x of installers(i)) tools.add(x.fromManifest ? "lang" : "os");
     return tools.size === 2 ? [{ line: (froms[0] as { range: { line: number } }).range.line }] : [];
   },

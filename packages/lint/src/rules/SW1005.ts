@@ -16,6 +16,7 @@ export const SW1005: Rule = {
     good: "FROM alpine:3.20\nADD --checksum=sha256:0000000000000000000000000000000000000000000000000000000000000000 https://example.com/tool.tar.gz /opt/",
   },
   check: simple(
+    "ADD",
     (i) =>
       i.keyword === "ADD" &&
       !i.flags.some((f) => f.name === "checksum") &&

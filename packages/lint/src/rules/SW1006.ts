@@ -1,6 +1,7 @@
 import { parseArgs, parsePairs } from "../parser/instructions.ts";
 import { isSensitiveName } from "./DL3064.ts";
 import type { Rule, RuleFinding } from "./types.ts";
+import { codeInstructions } from "./util.ts";
 
 export const SW1006: Rule = {
   code: "SW1006",
@@ -17,7 +18,8 @@ export const SW1006: Rule = {
   },
   check(ctx) {
     const out: RuleFinding[] = [];
-    for (const i of ctx.instructions) {
+    for (const i of codeInstructions(ctx)) {
+      if (i.keyword !== "ARG" && i.keyword !== "ENV") continue;
       const names =
         i.keyword === "ARG"
           ? parseArgs(i).map((a) => a.name)

@@ -1,5 +1,5 @@
 /** Helpers shared by the Slipway (SW) build-speed rules. */
-import { memo, runShell } from "../parser/instructions.ts";
+import { memoOf, runShell } from "../parser/instructions.ts";
 import { type ShellCommand, unwrapCommand } from "../parser/shell.ts";
 import type { Instruction } from "../parser/types.ts";
 
@@ -33,7 +33,9 @@ const NO_INSTALLERS: Installer[] = [];
 /** Package installs of a RUN (memoised: three rules ask). */
 export function installers(i: Instruction): Installer[] {
   if (i.keyword !== "RUN") return NO_INSTALLERS;
-  return memo(i, "installers", computeInstallers);
+  const m = memoOf(i);
+  m.installers ??= computeInstallers(i);
+  return m.installers as Installer[];
 }
 
 function computeInstallers(i: Instruction): Installer[] {

@@ -1,3 +1,4 @@
+import type { BkModel } from "../buildkit/model.ts";
 import type { Dockerfile, Instruction } from "../parser/types.ts";
 
 export type Severity = "error" | "warning" | "info" | "style" | "ignore";
@@ -18,8 +19,16 @@ export interface RuleContext {
   settings: RuleSettings;
   /** Contents of the build context's `.dockerignore`: `null` if there is none, `undefined` if unknown. */
   dockerignore: string | null | undefined;
+  /** Some comment mentions "hadolint" (could be a pragma); set by `lint`. */
+  pragmaComments?: boolean;
+  /** The instructions without comments and directives (filled on first use, see `codeInstructions`). */
+  code?: Instruction[];
+  /** Non-comment instructions by keyword (filled on first use, see `instructionsOf`). */
+  byKeyword?: Map<string, Instruction[]>;
   /** The ONBUILD-triggered instructions (filled on first use, see `onbuildOf`). */
   onbuild?: Instruction[];
+  /** The BuildKit model of the document (filled on first use by the BuildKit checks). */
+  buildkit?: BkModel;
   /** Names of the commands of every RUN, wrappers unwrapped too (filled on first use). */
   commandNames?: Set<string>;
   /** ENV of external base images by FROM name (`KEY=value` strings), for the BuildKit checks. */

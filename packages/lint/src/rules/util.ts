@@ -70,13 +70,57 @@ export function perInstruction(
   };
 }
 
-export function simple(bad: (i: Instruction, ctx: RuleContext) => boolean) {
-  const c = perInstruction(bad);
-  return (ctx: RuleContext) => c(ctx.instructions, ctx);
+/** The instructions without comments and parser directives (computed once per lint). */
+export function codeInstructions(ctx: RuleContext): Instruction[] {
+  if (!ctx.code) {
+    const out: Instruction[] = [];
+    for (const i of ctx.instructions)
+      if (i.keyword !== "COMMENT" && i.keyword !== "DIRECTIVE") out.push(i);
+    ctx.code = out;
+  }
+  return ctx.code;
 }
 
-export function simpleOnbuild(bad: (i: Instruction, ctx: RuleContext) => boolean) {
-  return withOnbuild(perInstruction(bad));
+const NO_INSTRUCTIONS: Instruction[] = [];
+
+/** The (non-comment) instructions with one keyword, in order (index built once per lint). */
+export function instructionsOf(ctx: RuleContext, keyword: string): Instruction[] {
+  let m = ctx.byKeyword;
+  if (!m) {
+    m = new Map();
+    for (const i of codeInstructions(ctx)) {
+      const list = m.get(i.keyword);
+      if (list) list.push(i);
+      else m.set(i.keyword, [i]);
+    }
+    ctx.byKeyword = m;
+  }
+  return m.get(keyword) ?? NO_INSTRUCTIONS;
+}
+
+type Bad = (i: Instruction, ctx: RuleContext) => boolean;
+
+/**
+ * A rule that flags each instruction for which `bad` is true. `bad` is not called for comments
+ * and parser directives (use `perInstruction` on `ctx.instructions` to see them). With a
+ * `keyword`, it is only called for instructions with that keyword (`bad` may rely on it).
+ */
+export function simple(keywordOrBad: string | Bad, maybeBad?: Bad) {
+  const keyword = typeof keywordOrBad === "string" ? keywordOrBad : null;
+  const c = perInstruction((maybeBad ?? keywordOrBad) as Bad);
+  return (ctx: RuleContext) =>
+    c(keyword ? instructionsOf(ctx, keyword) : codeInstructions(ctx), ctx);
+}
+
+/** `simple`, plus the ONBUILD-triggered instructions (as hadolint does). */
+export function simpleOnbuild(keywordOrBad: string | Bad, maybeBad?: Bad) {
+  const keyword = typeof keywordOrBad === "string" ? keywordOrBad : null;
+  const c = perInstruction((maybeBad ?? keywordOrBad) as Bad);
+  return (ctx: RuleContext) => {
+    const top = c(keyword ? instructionsOf(ctx, keyword) : codeInstructions(ctx), ctx);
+    const ob = onbuildOf(ctx);
+    return ob.length ? top.concat(c(ob, ctx)) : top;
+  };
 }
 
 export function isWindowsAbsolute(p: string): boolean {

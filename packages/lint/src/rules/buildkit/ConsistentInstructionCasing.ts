@@ -1,6 +1,33 @@
 import { buildkitRule, Findings, model } from "./util.ts";
 
-const isConsistent = (s: string) => s === s.toLowerCase() || s === s.toUpperCase();
+const LOWER = 1;
+const UPPER = 2;
+const MIXED = 3;
+
+/** LOWER when `s` equals its lower-case form, UPPER when (only) its upper-case form, else MIXED. */
+function casing(s: string): number {
+  let hasLower = false;
+  let hasUpper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) hasLower = true;
+    else if (c >= 65 && c <= 90) hasUpper = true;
+    else if (c > 127) return s === s.toLowerCase() ? LOWER : s === s.toUpperCase() ? UPPER : MIXED;
+  }
+  if (!hasUpper) return LOWER;
+  return hasLower ? MIXED : UPPER;
+}
+
+function report(f: Findings, line: number, name: string, want: number): void {
+  const c = casing(name);
+  // A keyword without letters equals both its cases: it matches either majority.
+  if (c === want || (c === LOWER && name === name.toUpperCase())) return;
+  f.add(
+    line,
+    `Command '${name}' should match the case of the command majority (${want === LOWER ? "lowercase" : "uppercase"})`,
+    null,
+  );
+}
 
 export const ConsistentInstructionCasing = buildkitRule(
   "ConsistentInstructionCasing",
@@ -15,30 +42,23 @@ export const ConsistentInstructionCasing = buildkitRule(
     check(ctx) {
       const m = model(ctx);
       const f = new Findings(m, "ConsistentInstructionCasing");
-      const names: { line: number; name: string }[] = [];
-      for (const st of m.stages) {
-        names.push({ line: st.from.range.line, name: st.from.rawKeyword });
-        for (const c of st.commands)
-          names.push({ line: c.instr.range.line, name: c.instr.rawKeyword });
-      }
       let lower = 0;
       let upper = 0;
-      for (const { name } of names)
-        if (isConsistent(name)) {
-          if (name === name.toLowerCase()) lower++;
-          else upper++;
+      for (const st of m.stages) {
+        const c = casing(st.from.rawKeyword);
+        if (c === LOWER) lower++;
+        else if (c === UPPER) upper++;
+        for (const cmd of st.commands) {
+          const k = casing(cmd.instr.rawKeyword);
+          if (k === LOWER) lower++;
+          else if (k === UPPER) upper++;
         }
+      }
       const majorityLower = lower > upper;
-      for (const { line, name } of names) {
-        let casing = "";
-        if (majorityLower && name.toLowerCase() !== name) casing = "lowercase";
-        else if (!majorityLower && name.toUpperCase() !== name) casing = "uppercase";
-        if (casing)
-          f.add(
-            line,
-            `Command '${name}' should match the case of the command majority (${casing})`,
-            null,
-          );
+      const want = majorityLower ? LOWER : UPPER;
+      for (const st of m.stages) {
+        report(f, st.from.range.line, st.from.rawKeyword, want);
+        for (const cmd of st.commands) report(f, cmd.instr.range.line, cmd.instr.rawKeyword, want);
       }
       return f.out;
     },

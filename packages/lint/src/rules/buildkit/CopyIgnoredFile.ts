@@ -27,9 +27,9 @@ export const CopyIgnoredFile = buildkitRule(
         if (kw !== "COPY" && kw !== "ADD") continue;
         if (kw === "COPY" && c.instr.flags.some((x) => x.name === "from")) continue;
         for (const w of c.words) {
-          if (w.role !== "source" || w.exp.error || w.exp.result.includes(UNKNOWN_CHAR)) continue;
-          if (kw === "ADD" && REMOTE.test(w.exp.result)) continue;
-          const src = cleanPath(w.exp.result.replace(/\\/g, "/"));
+          if (w.role !== "source" || w.error || w.result.includes(UNKNOWN_CHAR)) continue;
+          if (kw === "ADD" && REMOTE.test(w.result)) continue;
+          const src = cleanPath(w.result.replace(/\\/g, "/"));
           if ((src === "." || src === "/") && !rootIgnored) continue;
           if (isIgnored(patterns, src))
             f.add(

@@ -1,4 +1,3 @@
-import { keyValues } from "../../buildkit/model.ts";
 import { buildkitRule, Findings, model } from "./util.ts";
 
 export const LegacyKeyValueFormat = buildkitRule(
@@ -18,13 +17,12 @@ export const LegacyKeyValueFormat = buildkitRule(
         const kw = c.instr.keyword;
         if (kw !== "ENV" && kw !== "LABEL") continue;
         const name = c.instr.rawKeyword;
-        for (const kv of keyValues(c.instr.rest, m.escape))
-          if (kv.noDelim)
-            f.add(
-              c.instr.range.line,
-              `"${name} key=value" should be used instead of legacy "${name} key value" format`,
-              c.instr,
-            );
+        for (let k = 0; k < c.legacy; k++)
+          f.add(
+            c.instr.range.line,
+            `"${name} key=value" should be used instead of legacy "${name} key value" format`,
+            c.instr,
+          );
       }
       return f.out;
     },

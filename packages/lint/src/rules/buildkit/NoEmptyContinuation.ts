@@ -1,7 +1,5 @@
 import { buildkitRule, Findings, model } from "./util.ts";
 
-const BLANK = /^\s*$/;
-
 export const NoEmptyContinuation = buildkitRule(
   "NoEmptyContinuation",
   "Empty continuation lines will become errors in a future release",
@@ -14,18 +12,7 @@ export const NoEmptyContinuation = buildkitRule(
     },
     check(ctx) {
       const f = new Findings(model(ctx), "NoEmptyContinuation");
-      const lines = ctx.doc.lines;
-      // The element after a final newline is not a line.
-      const real = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
-      for (const i of ctx.instructions) {
-        if (i.range.endLine === i.range.line || i.keyword === "COMMENT") continue;
-        const first = i.heredocs[0];
-        const end = Math.min(first ? first.line - 1 : i.range.endLine, real);
-        let empty = false;
-        for (let l = i.range.line + 1; l <= end && !empty; l++)
-          empty = BLANK.test(lines[l - 1] ?? "");
-        if (empty) f.add(end, "Empty continuation line", null);
-      }
+      for (const line of ctx.doc.emptyContinuations) f.add(line, "Empty continuation line", null);
       return f.out;
     },
   },

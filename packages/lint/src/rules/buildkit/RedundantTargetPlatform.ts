@@ -15,7 +15,8 @@ export const RedundantTargetPlatform = buildkitRule(
       const f = new Findings(m, "RedundantTargetPlatform");
       for (const st of m.stages) {
         const e = st.platformExp;
-        if (!e || e.matched.length !== 1 || e.unmatched.length || e.matched[0] !== "TARGETPLATFORM")
+        // Only `$TARGETPLATFORM` itself: exactly one variable, and it is TARGETPLATFORM.
+        if (e?.matched.length !== 1 || e.unmatched.length || e.matched[0] !== "TARGETPLATFORM")
           continue;
         if (e.result === m.globalArgs.get("TARGETPLATFORM"))
           f.add(

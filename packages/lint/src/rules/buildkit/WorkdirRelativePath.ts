@@ -20,8 +20,8 @@ export const WorkdirRelativePath = buildkitRule(
       for (const c of m.commands) {
         if (c.instr.keyword !== "WORKDIR" || c.workdirSet) continue;
         const w = c.words[0];
-        if (!w || w.exp.error) continue;
-        const path = w.exp.result;
+        if (!w || w.error) continue;
+        const path = w.result;
         if (path.startsWith("/") || path.startsWith(UNKNOWN_CHAR) || WINDOWS_ABS.test(path))
           continue;
         const shown = path.includes(UNKNOWN_CHAR) ? w.raw : path;

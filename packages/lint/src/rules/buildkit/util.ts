@@ -6,7 +6,8 @@ import type { Instruction } from "../../parser/types.ts";
 import type { Rule, RuleContext, RuleFinding } from "../types.ts";
 
 export function model(ctx: RuleContext): BkModel {
-  return buildkitModel(ctx.doc, { baseImageEnv: ctx.baseImageEnv });
+  ctx.buildkit ??= buildkitModel(ctx.doc, { baseImageEnv: ctx.baseImageEnv });
+  return ctx.buildkit;
 }
 
 /** BuildKit's documentation page of a check. */
