@@ -2,20 +2,13 @@
  * Ingest entry: validates the environment, opens ClickHouse (migrating it), Redis and
  * PostgreSQL, serves HTTP, and shuts down cleanly on SIGTERM/SIGINT.
  */
-import { EnvError, type IngestEnv, loadEnv } from "./env.ts";
+import { exitWith, loadEnvOrExit } from "./boot.ts";
 
+const PROGRAM = "ingest";
 function fail(message: string): never {
-  process.stderr.write(`ingest: ${message}\n`);
-  process.exit(1);
+  return exitWith(PROGRAM, message);
 }
-
-let env: IngestEnv;
-try {
-  env = loadEnv();
-} catch (err) {
-  if (err instanceof EnvError) fail(err.message);
-  throw err;
-}
+const env = loadEnvOrExit(PROGRAM);
 
 // Loaded after the environment is known to be valid (@slipway/db reads it at import).
 const { pino } = await import("pino");

@@ -7,20 +7,13 @@
  * `INGEST_JOB_ATTEMPTS`, `INGEST_RETRY_DELAY_MS`, `LOG_LEVEL`). SIGTERM/SIGINT finish the
  * batches in hand, then close the store and Redis.
  */
-import { EnvError, type IngestEnv, loadEnv } from "./env.ts";
+import { exitWith, loadEnvOrExit } from "./boot.ts";
 
+const PROGRAM = "ingest worker";
 function fail(message: string): never {
-  process.stderr.write(`ingest worker: ${message}\n`);
-  process.exit(1);
+  return exitWith(PROGRAM, message);
 }
-
-let env: IngestEnv;
-try {
-  env = loadEnv();
-} catch (err) {
-  if (err instanceof EnvError) fail(err.message);
-  throw err;
-}
+const env = loadEnvOrExit(PROGRAM);
 
 const { pino } = await import("pino");
 const { openTelemetryStore, redactUrl, StoreLockedError } = await import("@slipway/telemetry");
