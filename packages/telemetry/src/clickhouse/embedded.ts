@@ -4,10 +4,9 @@ import { drainPending, Session } from "chdb";
 import {
   assertIdentifier,
   type EncodedRows,
-  elapsedMs,
-  errorMessage,
   normalizeParams,
   type PingResult,
+  pingStore,
   type QueryOptions,
   type QueryParams,
   type Row,
@@ -142,20 +141,8 @@ export class EmbeddedStore implements TelemetryStore {
     });
   }
 
-  async ping(opts?: QueryOptions): Promise<PingResult> {
-    const start = performance.now();
-    try {
-      const [row] = await this.query<{ version: string }>(
-        "SELECT version() AS version",
-        {},
-        {
-          timeoutMs: opts?.timeoutMs ?? 2000,
-        },
-      );
-      return { status: "ok", latencyMs: elapsedMs(start), version: row?.version ?? "unknown" };
-    } catch (err) {
-      return { status: "error", latencyMs: elapsedMs(start), error: errorMessage(err) };
-    }
+  ping(opts?: QueryOptions): Promise<PingResult> {
+    return pingStore(this, opts);
   }
 
   /** Closes the session and waits until the engine let go of the data path. */

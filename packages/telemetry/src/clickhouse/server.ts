@@ -3,10 +3,9 @@ import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickh
 import {
   assertIdentifier,
   type EncodedRows,
-  elapsedMs,
-  errorMessage,
   normalizeParams,
   type PingResult,
+  pingStore,
   type QueryOptions,
   type QueryParams,
   type Row,
@@ -90,20 +89,8 @@ export class ServerStore implements TelemetryStore {
     });
   }
 
-  async ping(opts?: QueryOptions): Promise<PingResult> {
-    const start = performance.now();
-    try {
-      const [row] = await this.query<{ version: string }>(
-        "SELECT version() AS version",
-        {},
-        {
-          timeoutMs: opts?.timeoutMs ?? 2000,
-        },
-      );
-      return { status: "ok", latencyMs: elapsedMs(start), version: row?.version ?? "unknown" };
-    } catch (err) {
-      return { status: "error", latencyMs: elapsedMs(start), error: errorMessage(err) };
-    }
+  ping(opts?: QueryOptions): Promise<PingResult> {
+    return pingStore(this, opts);
   }
 
   async close(): Promise<void> {

@@ -158,3 +158,21 @@ export function errorMessage(err: unknown): string {
 export function elapsedMs(start: number): number {
   return Math.round((performance.now() - start) * 10) / 10;
 }
+
+/** The health check both drivers share: the round trip of `SELECT version()`, never throwing. */
+export async function pingStore(
+  store: Pick<TelemetryStore, "query">,
+  opts?: QueryOptions,
+): Promise<PingResult> {
+  const start = performance.now();
+  try {
+    const [row] = await store.query<{ version: string }>(
+      "SELECT version() AS version",
+      {},
+      { timeoutMs: opts?.timeoutMs ?? 2000 },
+    );
+    return { status: "ok", latencyMs: elapsedMs(start), version: row?.version ?? "unknown" };
+  } catch (err) {
+    return { status: "error", latencyMs: elapsedMs(start), error: errorMessage(err) };
+  }
+}
