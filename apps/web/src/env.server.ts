@@ -66,6 +66,8 @@ export function envSchema(defaults: { stateDir: string }) {
       unsetIfEmpty,
       urlWithProtocols(["http", "https"], "http://127.0.0.1:3100").default("http://127.0.0.1:3100"),
     ),
+    /** The ingest query API's service token; unset: read `<state dir>/ingest-service-token`. */
+    INGEST_SERVICE_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(32).optional()),
     SLIPWAY_STATE_DIR: z.preprocess(unsetIfEmpty, z.string().default(defaults.stateDir)),
     /**
      * Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry (what the

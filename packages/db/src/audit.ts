@@ -26,6 +26,18 @@ export const AUDIT_ACTIONS = {
   signinSucceeded: "auth.signin.succeeded",
   signinFailed: "auth.signin.failed",
   signout: "auth.signout",
+  projectCreated: "project.created",
+  projectRenamed: "project.renamed",
+  projectDeleted: "project.deleted",
+  projectSettingsUpdated: "project.settings.updated",
+  cacheReset: "cache.reset",
+  buildStarted: "build.started",
+  buildCancelled: "build.cancelled",
+  webhookSecretRotated: "webhook.secret_rotated",
+  planChanged: "billing.plan_changed",
+  spendLimitUpdated: "billing.spend_limit_updated",
+  invoiceFinalized: "billing.invoice_finalized",
+  auditRetentionPurged: "audit.retention_purged",
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
