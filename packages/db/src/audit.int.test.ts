@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUDIT_ACTIONS, recordAudit, verifyAuditChain } from "./audit.ts";
+import { verifyAuditChain } from "./audit/verify.ts";
+import { AUDIT_ACTIONS, recordAudit } from "./audit.ts";
 import { createOrg, createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let t: TestDatabase;
@@ -47,12 +48,32 @@ describe("recordAudit", () => {
     expect(Buffer.from(events[1]?.prevHash ?? []).equals(Buffer.from(events[0]?.hash ?? []))).toBe(
       true,
     );
-    expect(await verifyAuditChain(t.db, org.id)).toEqual({ ok: true, events: 3 });
-    expect(await verifyAuditChain(t.db, other.id)).toEqual({ ok: true, events: 1 });
+    expect(await verifyAuditChain(t.db, org.id)).toEqual({
+      ok: true,
+      events: 3,
+      digests: 0,
+      firstSeq: 1n,
+      lastSeq: 3n,
+    });
+    expect(await verifyAuditChain(t.db, other.id)).toEqual({
+      ok: true,
+      events: 1,
+      digests: 0,
+      firstSeq: 1n,
+      lastSeq: 1n,
+    });
 
-    // Tampering with a stored field breaks the chain at that event.
-    await t.db.auditEvent.update({ where: { id: events[1]?.id }, data: { targetName: "forged" } });
-    expect(await verifyAuditChain(t.db, org.id)).toMatchObject({ ok: false, seq: 2n });
+    // Tampering with a stored field breaks the chain at that event. The append-only trigger
+    // refuses the UPDATE, so the tamperer switches triggers off first (superuser only).
+    await t.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+      await tx.auditEvent.update({ where: { id: events[1]?.id }, data: { targetName: "forged" } });
+    });
+    expect(await verifyAuditChain(t.db, org.id)).toMatchObject({
+      ok: false,
+      seq: 2n,
+      id: events[1]?.id,
+    });
   });
 
   it("writes nothing when the transaction fails", async () => {
@@ -86,6 +107,10 @@ describe("recordAudit", () => {
         ),
       ),
     );
-    expect(await verifyAuditChain(t.db, org.id)).toEqual({ ok: true, events: 8 });
+    expect(await verifyAuditChain(t.db, org.id)).toMatchObject({
+      ok: true,
+      events: 8,
+      lastSeq: 8n,
+    });
   });
 });

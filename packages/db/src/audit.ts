@@ -127,7 +127,8 @@ export function computeAuditHash(
   return new Uint8Array(sha256(new TextEncoder().encode(body)));
 }
 
-function hashFieldsOf(event: AuditHashFields): AuditHashFields {
+/** The hashed fields of a stored event (drops everything else the row holds). */
+export function hashFieldsOf(event: AuditHashFields): AuditHashFields {
   return {
     orgId: event.orgId,
     seq: event.seq,
@@ -197,30 +198,4 @@ export async function recordAudit(tx: DbTx, input: AuditInput): Promise<AuditEve
   });
 }
 
-export type AuditChainCheck =
-  | { ok: true; events: number }
-  | { ok: false; seq: bigint; reason: string };
-
-/** Recomputes an org's chain from the first event; reports the first event that does not fit. */
-export async function verifyAuditChain(db: DbTx, orgId: string): Promise<AuditChainCheck> {
-  const events = await db.auditEvent.findMany({ where: { orgId }, orderBy: { seq: "asc" } });
-  let prev: Uint8Array | null = null;
-  let expectedSeq = 1n;
-  for (const event of events) {
-    if (event.seq !== expectedSeq) return { ok: false, seq: event.seq, reason: "gap in sequence" };
-    const storedPrev = event.prevHash ? new Uint8Array(event.prevHash) : null;
-    if (
-      encodeHexLowerCase(storedPrev ?? new Uint8Array()) !==
-      encodeHexLowerCase(prev ?? new Uint8Array())
-    ) {
-      return { ok: false, seq: event.seq, reason: "prevHash does not match the previous event" };
-    }
-    const hash = computeAuditHash(hashFieldsOf(event as unknown as AuditHashFields), prev);
-    if (encodeHexLowerCase(hash) !== encodeHexLowerCase(new Uint8Array(event.hash))) {
-      return { ok: false, seq: event.seq, reason: "hash does not match the event" };
-    }
-    prev = hash;
-    expectedSeq += 1n;
-  }
-  return { ok: true, events: events.length };
-}
+// Verification (events and hourly digests), digests, retention and queries: ./audit/.

@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { loadDbEnv } from "./env.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
+export * from "./audit/index.ts";
 export * from "./audit.ts";
 export * from "./crypto.ts";
 export { type DbEnv, DEFAULT_DATABASE_URL, dbEnvSchema, loadDbEnv } from "./env.ts";

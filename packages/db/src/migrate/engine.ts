@@ -151,6 +151,18 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   constructor(private readonly url: string) {}
 
   private track(adapter: SqlDriverAdapter, after?: () => Promise<void>): SqlDriverAdapter {
+    // PrismaPg's executeScript splits a migration on every ";", which breaks function bodies
+    // ($$ ... ; ... $$, e.g. trigger functions). PostgreSQL's simple query protocol runs a whole
+    // multi-statement script itself (as one implicit transaction), so hand it over unsplit.
+    const driver = (
+      adapter as { underlyingDriver?: () => { query?: (sql: string) => Promise<unknown> } }
+    ).underlyingDriver?.();
+    const query = driver?.query?.bind(driver);
+    if (query) {
+      adapter.executeScript = async (script: string) => {
+        await query(script);
+      };
+    }
     const dispose = adapter.dispose.bind(adapter);
     let disposed: Promise<void> | undefined;
     adapter.dispose = () => {

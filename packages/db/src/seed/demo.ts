@@ -6,6 +6,7 @@
 import { hashPassword } from "../crypto.ts";
 import type { BuildStatus, Prisma, Role } from "../generated/prisma/client.ts";
 import type { Db, DbTx } from "../index.ts";
+import { demoBuildResources } from "./build-resources.ts";
 import { createApiToken, ensurePlans } from "./factories.ts";
 import { createRng, type Rng, rngId } from "./prng.ts";
 
@@ -201,6 +202,7 @@ export function demoBuildRows(
   const triggerers = ctx.users.filter((u) => u.role !== "VIEWER");
 
   return times.map((queuedAt, i) => {
+    const id = rngId(ids);
     const project = rng.weighted(ctx.projects.map((p) => [p, p.profile.weight] as const));
     const profile = project.profile;
     const number = (numbers.get(project.id) ?? 0) + 1;
@@ -243,7 +245,7 @@ export function demoBuildRows(
     const actorName = token?.name ?? user?.name ?? "system";
 
     return {
-      id: rngId(ids),
+      id,
       orgId: ctx.orgId,
       projectId: project.id,
       number,
@@ -274,6 +276,13 @@ export function demoBuildRows(
             ? `canceled by ${user?.name ?? "Ben Adler"}`
             : null,
       seeded: true,
+      ...demoBuildResources(resourceRng(id), {
+        projectSlug: profile.slug,
+        builderSize: String(profile.settings.builderSize ?? "MEDIUM"),
+        status,
+        durationMs,
+        platforms,
+      }),
     };
   });
 }
@@ -404,6 +413,36 @@ async function loadDemo(db: DbTx, created: boolean): Promise<DemoSeedResult | nu
   };
 }
 
+// Context/CPU/memory values have their own stream per build id: adding them left every other
+// seeded value as it was, and a demo seeded before they existed can be backfilled identically.
+const resourceRng = (buildId: string) => createRng(`${SEED}/build-resources/${buildId}`);
+
+/** Fills the context and resource columns of demo builds seeded before those columns existed. */
+async function backfillBuildResources(db: Db, orgId: string): Promise<void> {
+  const builds = await db.build.findMany({
+    where: { orgId, seeded: true, contextBytes: null },
+    select: {
+      id: true,
+      status: true,
+      durationMs: true,
+      platforms: true,
+      project: { select: { slug: true, settings: { select: { builderSize: true } } } },
+    },
+  });
+  for (const b of builds) {
+    await db.build.update({
+      where: { id: b.id },
+      data: demoBuildResources(resourceRng(b.id), {
+        projectSlug: b.project.slug,
+        builderSize: b.project.settings?.builderSize ?? "MEDIUM",
+        status: b.status,
+        durationMs: b.durationMs ?? 2_000,
+        platforms: b.platforms,
+      }) as Prisma.BuildUpdateInput,
+    });
+  }
+}
+
 /** A fixed advisory-lock key so concurrent seeds do not both create the org. */
 const SEED_LOCK_KEY = 7_110_772;
 
@@ -416,7 +455,10 @@ export async function seedDemo(
   { now = new Date() }: { now?: Date } = {},
 ): Promise<DemoSeedResult> {
   const existing = await loadDemo(db, false);
-  if (existing) return existing;
+  if (existing) {
+    await backfillBuildResources(db, existing.org.id);
+    return existing;
+  }
 
   // Hash outside the transaction: argon2id is deliberately slow.
   const passwordHashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(u.password)));
