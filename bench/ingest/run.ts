@@ -16,9 +16,12 @@
 //   npx tsx bench/ingest/run.ts [events=200000] [concurrency=8] [seconds=10]
 //   --cpu-prof=<dir>                         writes a V8 CPU profile of the server process there
 //   --server-env=INGEST_FLUSH_ROWS=50000,...  extra variables for the server
+//   --redis-fsync=always|everysec            INGEST_REDIS_FSYNC of the server (default always)
 //
-// Needs PostgreSQL and Redis from scripts/start and the test template (run the integration
-// tests once). Bounded: at most 1,000,000 events and 60 s of fixed rate.
+// Redis: a redis-server of the bench's own (temp dir, free port, the flags scripts/lib/common.sh
+// uses), so the server may set its appendfsync and other engineers' load on the shared Redis
+// does not count. Needs PostgreSQL from scripts/start and the test template (run the
+// integration tests once). Bounded: at most 1,000,000 events and 60 s of fixed rate.
 
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -38,7 +41,7 @@ import { EmbeddedStore, parseTelemetryEvent, type TelemetryEvent } from "@slipwa
 import { Redis } from "ioredis";
 import { eventsToRows } from "../../apps/ingest/src/insert-buffer.ts";
 import { createQueues } from "../../apps/ingest/src/queues.ts";
-import { countSteps, REDIS_URL, stepEvent } from "../../apps/ingest/src/testing.ts";
+import { countSteps, stepEvent } from "../../apps/ingest/src/testing.ts";
 
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
@@ -63,6 +66,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** CPU time (user + system, ms) the process has used: less swayed by other load than wall time. */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) || 0) + (Number(fields[12]) || 0)) * 10; // clock ticks of 10 ms
+}
+
 async function procStatus(pid: number, field: string): Promise<number> {
   const text = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
   const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
@@ -81,6 +91,32 @@ const serviceToken = randomBytes(24).toString("hex");
 const port = await freePort();
 const address = `http://127.0.0.1:${port}`;
 
+const REDIS_FSYNC = flag("redis-fsync") ?? "always";
+const redisDir = await mkdtemp(join(tmpdir(), "slipway-ingest-bench-redis-"));
+const redisPort = await freePort();
+const REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+const redisServer = spawn(
+  "redis-server",
+  [
+    ...["--bind", "127.0.0.1", "--port", String(redisPort), "--dir", redisDir],
+    ...["--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"],
+    ...["--save", ""],
+  ],
+  { stdio: "ignore" },
+);
+for (let i = 0; ; i++) {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null });
+  probe.on("error", () => {});
+  const ok = await probe.connect().then(
+    () => probe.ping(),
+    () => "",
+  );
+  probe.disconnect();
+  if (ok === "PONG") break;
+  if (i > 100 || redisServer.exitCode !== null) throw new Error("redis-server did not start");
+  await sleep(100);
+}
+
 const main = fileURLToPath(new URL("../../apps/ingest/src/main.ts", import.meta.url));
 const profDir = flag("cpu-prof");
 const extraEnv = Object.fromEntries(
@@ -96,6 +132,8 @@ const server = spawn(
     env: {
       ...process.env,
       DATABASE_URL: database.url,
+      REDIS_URL,
+      INGEST_REDIS_FSYNC: REDIS_FSYNC,
       SLIPWAY_STATE_DIR: stateDir,
       CLICKHOUSE_URL: "",
       INGEST_PORT: String(port),
@@ -159,6 +197,7 @@ try {
   // --- 1. throughput, end to end over HTTP
   const acks: number[] = [];
   let next = 0;
+  const cpuBefore = await cpuMs(server.pid as number);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -171,6 +210,7 @@ try {
   const ackedAt = performance.now();
   while ((await storedSteps(org.id)) < TOTAL) await sleep(50);
   const e2eMs = performance.now() - started;
+  const serverCpuMs = (await cpuMs(server.pid as number)) - cpuBefore;
 
   // --- 2. fixed rate: 10 batches of 1,000 per second, each sent on schedule (open loop)
   const rateBodies = makeBodies(RATE * RATE_SECONDS);
@@ -219,7 +259,8 @@ try {
   const mb = (n: number) => Math.round(n / 1024 / 1024);
   console.log(
     `\ningest bench: ${TOTAL} step events, batches of ${BATCH}, ${CONCURRENCY} concurrent clients, ` +
-      `ingest server in its own process (pid ${server.pid}), embedded ClickHouse\n`,
+      `ingest server in its own process (pid ${server.pid}), embedded ClickHouse, ` +
+      `INGEST_REDIS_FSYNC=${REDIS_FSYNC}\n`,
   );
   console.table({
     "end to end (HTTP → queue → rows)": {
@@ -230,6 +271,7 @@ try {
   });
   console.table({
     "end-to-end / raw": +(e2eRate / rawRate).toFixed(2),
+    "throughput phase: server CPU ms per 1,000 events": Math.round((serverCpuMs / TOTAL) * 1000),
     "throughput phase: all acked after (s)": +((ackedAt - started) / 1000).toFixed(2),
     "throughput phase: ack p50 (ms)": +pct(acks, 0.5).toFixed(1),
     "throughput phase: ack p99 (ms)": +pct(acks, 0.99).toFixed(1),
@@ -247,6 +289,8 @@ try {
   await queues.deadLetter.obliterate({ force: true }).catch(() => {});
   await queues.close();
   connection.disconnect();
+  redisServer.kill("SIGTERM");
   await database.drop();
   await rm(stateDir, { recursive: true, force: true });
+  await rm(redisDir, { recursive: true, force: true });
 }

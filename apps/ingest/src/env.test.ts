@@ -34,8 +34,18 @@ describe("ingest env", () => {
       INGEST_FLUSH_ROWS: 20_000,
       INGEST_FLUSH_MS: 200,
       INGEST_WORKER_CONCURRENCY: 16,
+      INGEST_REDIS_FSYNC: "always",
       INGEST_SERVICE_TOKEN: undefined,
     });
+  });
+
+  it("reads INGEST_REDIS_FSYNC and names a bad value", () => {
+    expect(loadEnv({ INGEST_REDIS_FSYNC: "EverySec" })).toMatchObject({
+      INGEST_REDIS_FSYNC: "everysec",
+    });
+    expect(problems({ INGEST_REDIS_FSYNC: "never" })).toEqual([
+      'INGEST_REDIS_FSYNC: expected always or everysec, got "never"',
+    ]);
   });
 
   it("reads the pipeline settings and names bad ones", () => {

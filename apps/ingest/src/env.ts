@@ -19,6 +19,7 @@ export const DEFAULTS = {
   INGEST_FLUSH_ROWS: 20_000,
   INGEST_FLUSH_MS: 200,
   INGEST_WORKER_CONCURRENCY: 16,
+  INGEST_REDIS_FSYNC: "always",
 } as const;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -88,6 +89,10 @@ export const envSchema = z.object({
   INGEST_FLUSH_ROWS: integer(1, 1_000_000, "a row count, 1-1000000"),
   INGEST_FLUSH_MS: integer(0, 60_000, "a delay in milliseconds, 0-60000"),
   INGEST_WORKER_CONCURRENCY: integer(1, 256, "a number of batches, 1-256"),
+  INGEST_REDIS_FSYNC: variable((v, fail) => {
+    const value = v.toLowerCase();
+    return value === "always" || value === "everysec" ? value : fail("always or everysec");
+  }),
   INGEST_SERVICE_TOKEN: variable((v, fail) =>
     v.length >= 32 ? v : fail("a token of at least 32 characters"),
   ),
@@ -124,6 +129,11 @@ export interface IngestEnv {
   INGEST_FLUSH_MS: number;
   /** Batches the worker holds at once (they share inserts). */
   INGEST_WORKER_CONCURRENCY: number;
+  /**
+   * `always`: acknowledge a batch only once Redis has fsynced it (ingest sets Redis's
+   * appendfsync to always); `everysec`: Redis's own setting is checked, not changed.
+   */
+  INGEST_REDIS_FSYNC: "always" | "everysec";
   /** Bearer token of the query API; unset: generated into `$SLIPWAY_STATE_DIR/ingest-service-token`. */
   INGEST_SERVICE_TOKEN: string | undefined;
 }
@@ -164,6 +174,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     INGEST_FLUSH_ROWS: e.INGEST_FLUSH_ROWS ?? DEFAULTS.INGEST_FLUSH_ROWS,
     INGEST_FLUSH_MS: e.INGEST_FLUSH_MS ?? DEFAULTS.INGEST_FLUSH_MS,
     INGEST_WORKER_CONCURRENCY: e.INGEST_WORKER_CONCURRENCY ?? DEFAULTS.INGEST_WORKER_CONCURRENCY,
+    INGEST_REDIS_FSYNC: e.INGEST_REDIS_FSYNC ?? DEFAULTS.INGEST_REDIS_FSYNC,
     INGEST_SERVICE_TOKEN: e.INGEST_SERVICE_TOKEN,
   };
 }

@@ -45,15 +45,16 @@ describe("POST /v1/events", () => {
     expect(res.json()).toMatchObject({ status: "accepted", accepted: 2, refused: 0 });
     const job = await h.queues.events.getJob(res.json().batchId);
     expect(job?.data.orgId).toBe(h.org.id);
-    expect(job?.data).toMatchObject({ encoding: "JSONCompactEachRow/v1", events: 2 });
+    expect(job?.data).toMatchObject({ encoding: "TabSeparated/v1", events: 2 });
     const data = job?.data as { tables: Record<string, { rows: number; data: string }> };
     const steps = data.tables.build_steps_v1;
     expect(steps?.rows).toBe(2);
+    // TabSeparated lines, org_id first.
     expect(
       steps?.data
         .split("\n")
         .filter(Boolean)
-        .map((l) => JSON.parse(l)[0]),
+        .map((l) => l.split("\t")[0]),
     ).toEqual([h.org.id, h.org.id]);
     expect(await h.queues.events.count()).toBe(before + 1);
   });

@@ -2,6 +2,7 @@ import type { BuilderEnginesHealth } from "@slipway/builder-core";
 import type { DatabaseHealth } from "@slipway/db";
 import type { PingResult } from "@slipway/telemetry";
 import type { Redis } from "ioredis";
+import type { DurabilityState } from "./durability.ts";
 import { lastRedisError } from "./redis.ts";
 
 export interface CheckResult {
@@ -28,6 +29,8 @@ export interface QueueCheck extends CheckResult {
   active?: number;
   failed?: number;
   deadLetter?: number;
+  /** Redis persistence as checked for acknowledging batches (see durability.ts). */
+  persistence?: DurabilityState;
 }
 
 /** What /healthz asks; each returns a result and never throws (timeouts included). */

@@ -51,6 +51,16 @@ const worker =
         log,
       })
     : undefined;
+// Billing usage rollups (BullMQ, idempotent): ClickHouse → PostgreSQL usage_daily, invoices.
+if (worker) {
+  await (await import("@slipway/billing/rollup")).startBillingRollups({
+    redisUrl: env.REDIS_URL,
+    prefix: env.INGEST_QUEUE_PREFIX,
+    store,
+    db,
+    log,
+  });
+}
 const serviceToken = await resolveServiceToken(env.SLIPWAY_STATE_DIR, env.INGEST_SERVICE_TOKEN);
 const app = await buildServer({
   db,
@@ -65,6 +75,7 @@ const app = await buildServer({
     maxBacklog: env.INGEST_MAX_BACKLOG,
   },
   serviceToken,
+  redisFsync: env.INGEST_REDIS_FSYNC,
   logger: log,
   healthTimeoutMs: env.INGEST_HEALTH_TIMEOUT_MS,
 });

@@ -1,4 +1,11 @@
-import { encodeEvents, parseTelemetryEvent, type TelemetryEvent } from "@slipway/telemetry";
+import {
+  COLUMNS,
+  encodeEvents,
+  encodeRows,
+  eventToRow,
+  parseTelemetryEvent,
+  type TelemetryEvent,
+} from "@slipway/telemetry";
 import { describe, expect, it } from "vitest";
 import { parseQueuedBatch, ROWS_ENCODING, type RowsBatchJob } from "./queues.ts";
 import { stepEvent } from "./testing.ts";
@@ -45,6 +52,34 @@ describe("parseQueuedBatch (the worker's check of a queued batch)", () => {
     expect(miscounted.ok).toBe(false);
     const unknown = parseQueuedBatch({ ...job, tables: { users: job.tables.build_steps_v1 } });
     expect(unknown.ok).toBe(false);
+  });
+
+  it("queues TabSeparated rows, and an org id that merely starts like the batch's is foreign", () => {
+    const job = rowsJob("org-a", [valid("org-a")]);
+    expect(job.encoding).toBe("TabSeparated/v1");
+    expect(job.tables.build_steps_v1?.data.split("\t")[0]).toBe("org-a");
+    expect(parseQueuedBatch(rowsJob("org-a", [valid("org-ab")]))).toMatchObject({ ok: false });
+    const r = parseQueuedBatch(job);
+    expect(r.ok && r.rows.get("build_steps_v1")?.format).toBe("TabSeparated");
+  });
+
+  it("still reads batches queued as JSONCompactEachRow/v1 (before TabSeparated), org-checked", () => {
+    const jsonJob = (orgId: string, events: TelemetryEvent[]) => {
+      const rows = encodeRows(
+        COLUMNS.build_steps_v1,
+        events.map((e) => eventToRow(e, "builder").row),
+      );
+      return {
+        ...rowsJob(orgId, events),
+        encoding: "JSONCompactEachRow/v1",
+        tables: { build_steps_v1: { rows: rows.rows, data: rows.data } },
+      };
+    };
+    const ok = parseQueuedBatch(jsonJob("org-a", [valid("org-a"), valid("org-a")]));
+    expect(ok).toMatchObject({ ok: true, events: 2 });
+    expect(ok.ok && ok.rows.get("build_steps_v1")?.format).toBe("JSONCompactEachRow");
+    const foreign = parseQueuedBatch(jsonJob("org-a", [valid("org-a"), valid("org-b")]));
+    expect(foreign).toMatchObject({ ok: false });
   });
 
   it("still accepts event payloads (webhooks) and checks their org and type", () => {

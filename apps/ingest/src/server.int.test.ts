@@ -153,6 +153,8 @@ describe("ingest main (npm start)", () => {
         INGEST_PORT: String(port),
         CLICKHOUSE_URL: "",
         LOG_LEVEL: "warn",
+        // Checks the shared Redis's persistence without changing it (`always` would set it).
+        INGEST_REDIS_FSYNC: "everysec",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -3,6 +3,7 @@ import { checkDatabase, type Db } from "@slipway/db";
 import type { TelemetryStore } from "@slipway/telemetry";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import { QueueDurability, type RedisFsyncPolicy } from "./durability.ts";
 import { checkRedis, type HealthChecks } from "./health.ts";
 import { type IngestQueues, queueStats } from "./queues.ts";
 import type { IngestLimits } from "./routes/events.ts";
@@ -23,6 +24,11 @@ export interface ServerDeps {
   serviceToken?: string;
   /** A pino logger; leave out for a silent server (tests). */
   logger?: FastifyBaseLogger;
+  /**
+   * What Redis must guarantee before a batch is acknowledged (see durability.ts); default
+   * `everysec` (checked, never changed). main.ts passes INGEST_REDIS_FSYNC.
+   */
+  redisFsync?: RedisFsyncPolicy;
   /** Per-dependency limit for /healthz; default 2000 ms. */
   healthTimeoutMs?: number;
   /** Replace single checks (tests). */
@@ -34,6 +40,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxEvents: 10_000,
   maxBacklog: 2_000,
   retryAfterS: 5,
+  queueTimeoutMs: 5_000,
 };
 
 /** The ingest HTTP server, not yet listening. Closing it does not close the deps. */
@@ -42,6 +49,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ? Fastify({ loggerInstance: deps.logger })
     : Fastify({ logger: false });
   const queues = deps.queues;
+  const durability = queues
+    ? new QueueDurability(deps.redis, deps.redisFsync ?? "everysec", deps.logger)
+    : undefined;
+  if (durability) {
+    // Bounded: with Redis down at start, ingest starts anyway and refuses batches (503) until
+    // the connection is up and checked.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      durability.check(),
+      new Promise((r) => {
+        timer = setTimeout(r, deps.healthTimeoutMs ?? 2000);
+      }),
+    ]);
+    clearTimeout(timer);
+    app.addHook("onClose", async () => durability.dispose());
+  }
   const checks: HealthChecks = {
     database: (timeoutMs) => checkDatabase(deps.db, { timeoutMs }),
     redis: () => checkRedis(deps.redis),
@@ -52,10 +75,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           queue: async () => {
             const start = performance.now();
             const stats = await queueStats(queues);
+            const persistence = durability?.state;
             return {
-              status: "ok" as const,
+              // Batches are refused (503) while Redis does not persist as required.
+              status: persistence && !persistence.ok ? ("error" as const) : ("ok" as const),
               latencyMs: Math.round(performance.now() - start),
               ...stats,
+              ...(persistence ? { persistence } : {}),
+              ...(persistence?.error ? { error: persistence.error } : {}),
             };
           },
         }
@@ -69,6 +96,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     redis: deps.redis,
     store: deps.store,
     queues,
+    durability,
     queuePrefix: deps.queuePrefix ?? "slipway",
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
     serviceToken: deps.serviceToken,

@@ -56,13 +56,20 @@ export interface Harness {
 }
 
 export async function createHarness(
-  opts: { server?: Partial<ServerDeps>; attempts?: number } = {},
+  opts: {
+    server?: Partial<ServerDeps>;
+    attempts?: number;
+    /** Another Redis than the shared one (tests that restart it run their own). */
+    redisUrl?: string;
+  } = {},
 ): Promise<Harness> {
+  const redisUrl = opts.redisUrl ?? REDIS_URL;
   const stateDir = await mkdtemp(join(tmpdir(), "slipway-ingest-test-"));
   const store = EmbeddedStore.open(join(stateDir, "clickhouse"));
   await migrateClickHouse(store);
   const database = await createTestDatabase();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  redis.on("error", () => {}); // a test that stops Redis expects errors; it checks results
   const prefix = `slipway-test-${randomUUID().slice(0, 8)}`;
   const queues = createQueues({
     connection: redis,
@@ -107,7 +114,7 @@ export async function createHarness(
     otherOrgToken,
     startWorker(o = {}) {
       const w = startWorker({
-        redisUrl: REDIS_URL,
+        redisUrl,
         prefix,
         queues,
         store,

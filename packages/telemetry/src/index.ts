@@ -10,6 +10,7 @@ export {
 } from "./clickhouse/migrate.ts";
 export { redactUrl, ServerStore } from "./clickhouse/server.ts";
 export type {
+  EncodedFormat,
   EncodedRows,
   ParamValue,
   PingResult,
@@ -19,7 +20,13 @@ export type {
   RowValue,
   TelemetryStore,
 } from "./clickhouse/store.ts";
-export { concatEncoded, encodeRows, toClickHouseDateTime } from "./clickhouse/store.ts";
+export {
+  concatEncoded,
+  encodeRows,
+  toClickHouseDateTime,
+  tsvString,
+  tsvValue,
+} from "./clickhouse/store.ts";
 export * from "./events/index.ts";
 export { clickhouseDataPath, findRepoRoot, resolveStateDir } from "./paths.ts";
 export * from "./queries/index.ts";

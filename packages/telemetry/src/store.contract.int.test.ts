@@ -276,6 +276,45 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
       ).rejects.toThrow(/invalid table name/);
     });
 
+    it("stores TabSeparated rows (encodeEvents) exactly as insert() stores the same events", async () => {
+      const tricky = "tab\there, new\nline, back\\slash, 'single' \"double\" \\N ü";
+      const viaTsv = `org-tsv-${randomUUID().slice(0, 8)}`;
+      const viaInsert = `org-ins-${randomUUID().slice(0, 8)}`;
+      const withTricky = (orgId: string) =>
+        sampleEvents(orgId).map((e) => {
+          const c = structuredClone(e) as TelemetryEvent;
+          if (c.type === "step") Object.assign(c.data, { name: tricky, error: tricky });
+          if (c.type === "lint.finding") c.data.message = tricky;
+          if (c.type === "runner.job") c.data.labels = [tricky, "it's"];
+          if (c.type === "build.started") c.data.gitRef = tricky;
+          return c;
+        });
+      const encoded = encodeEvents(withTricky(viaTsv), "builder");
+      for (const [, rows] of encoded) expect(rows.format).toBe("TabSeparated");
+      for (const [table, rows] of encoded) await store.insertEncoded(table, rows);
+      await writeEvents(store, withTricky(viaInsert), { source: "builder" });
+      for (const table of EVENT_TABLES) {
+        // Event ids differ between the two copies (sampleEvents makes new ones).
+        const read = async (org: string) =>
+          (
+            await store.query(
+              `SELECT * EXCEPT (org_id, event_id, ingested_at) FROM ${table} FINAL WHERE org_id = {org:String}`,
+              { org },
+            )
+          )
+            .map((r) => JSON.stringify(r))
+            .sort();
+        const [a, b] = [await read(viaTsv), await read(viaInsert)];
+        expect(a.length, table).toBeGreaterThan(0);
+        expect(a, table).toEqual(b);
+      }
+      const [step] = await store.query<{ name: string }>(
+        "SELECT name FROM build_steps_v1 FINAL WHERE org_id = {org:String}",
+        { org: viaTsv },
+      );
+      expect(step?.name).toBe(tricky);
+    });
+
     it("round-trips every event type through insert and the query helpers", async () => {
       const events = sampleEvents(orgA);
       await writeEvents(store, events, { source: "builder" });

@@ -5,6 +5,7 @@ import { encodeEvents, parseTelemetryEvent, type TelemetryEvent } from "@slipway
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticateApiToken, bearer, type Principal } from "../auth.ts";
 import { BodyError, formatBytes, parseBatch, readBody } from "../body.ts";
+import type { QueueDurability } from "../durability.ts";
 import { type IngestQueues, ROWS_ENCODING, type RowsBatchJob } from "../queues.ts";
 
 export interface IngestLimits {
@@ -16,12 +17,19 @@ export interface IngestLimits {
   maxBacklog: number;
   /** Retry-After (seconds) on 429 and 503. */
   retryAfterS: number;
+  /**
+   * Longest wait for Redis (backlog check, queueing the batch) before answering 503: a command
+   * sent while Redis is away waits in the client's queue, and the HTTP client must not hang.
+   */
+  queueTimeoutMs: number;
 }
 
 export interface EventsRouteOptions {
   db: Pick<Db, "apiToken" | "project">;
   queues: IngestQueues;
   limits: IngestLimits;
+  /** Whether a batch queued now is durable (Redis connected and persisting as required). */
+  durability: Pick<QueueDurability, "ok" | "generation" | "state">;
 }
 
 export type EventResult =
@@ -44,6 +52,22 @@ const idOf = (v: unknown): string | null =>
 /** Sends the batch-level answer every refusal uses. */
 function refuse(reply: FastifyReply, code: number, error: string, extra: object = {}) {
   return reply.code(code).send({ status: "refused", error, ...extra });
+}
+
+class QueueTimeout extends Error {}
+
+/** `work`, or a QueueTimeout after `ms` (the command itself may still run later). */
+function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new QueueTimeout(`Redis did not answer within ${ms} ms`)),
+        ms,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -75,8 +99,12 @@ function backlogProbe(queues: IngestQueues, ttlMs = 250) {
  * validated one by one, queued as ONE job once durably in Redis.
  */
 export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOptions) {
-  const { limits, queues, db } = opts;
+  const { limits, queues, db, durability } = opts;
   const backlog = backlogProbe(queues);
+  const unavailable = (reply: FastifyReply, why: string) => {
+    reply.header("retry-after", String(limits.retryAfterS));
+    return refuse(reply, 503, `the ingest queue (Redis) is unavailable: ${why}; retry later`);
+  };
 
   // This plugin reads bodies itself (streaming gunzip with a decompressed-size limit).
   app.removeAllContentTypeParsers();
@@ -89,7 +117,20 @@ export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOption
       stream.resume();
       return refuse(reply, 401, auth.message);
     }
-    const authn = await authenticateApiToken(db, auth.token);
+    let authn: Awaited<ReturnType<typeof authenticateApiToken>>;
+    try {
+      authn = await authenticateApiToken(db, auth.token);
+    } catch (err) {
+      // PostgreSQL unreachable: nothing was accepted, the client may retry (not a 500).
+      req.log.error({ err }, "checking an API token failed");
+      stream.resume();
+      reply.header("retry-after", String(limits.retryAfterS));
+      return refuse(
+        reply,
+        503,
+        "API tokens cannot be checked right now (database unavailable): retry later",
+      );
+    }
     if (!authn.ok) {
       stream.resume();
       return refuse(reply, 401, authn.message);
@@ -109,11 +150,16 @@ export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOption
       );
     }
 
-    const queued = await backlog().catch(() => undefined);
+    // Refused at once while Redis is away (or not persisting as required), rather than
+    // reading a body that could not be acknowledged.
+    if (!durability.ok) {
+      stream.resume();
+      return unavailable(reply, durability.state.error ?? "not connected");
+    }
+    const queued = await deadline(backlog(), limits.queueTimeoutMs).catch(() => undefined);
     if (queued === undefined) {
       stream.resume();
-      reply.header("retry-after", String(limits.retryAfterS));
-      return refuse(reply, 503, "the ingest queue (Redis) is unavailable: retry later");
+      return unavailable(reply, "no answer to the backlog check");
     }
     if (queued >= limits.maxBacklog) {
       stream.resume();
@@ -202,10 +248,21 @@ export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOption
         ...new Set(valid.map((v) => v.event.projectId).filter((p): p is string => p !== null)),
       ];
       if (named.length > 0) {
-        const found = await db.project.findMany({
-          where: { orgId: principal.orgId, id: { in: named } },
-          select: { id: true, deletedAt: true },
-        });
+        let found: { id: string; deletedAt: Date | null }[];
+        try {
+          found = await db.project.findMany({
+            where: { orgId: principal.orgId, id: { in: named } },
+            select: { id: true, deletedAt: true },
+          });
+        } catch (err) {
+          req.log.error({ err }, "checking the batch's projects failed");
+          reply.header("retry-after", String(limits.retryAfterS));
+          return refuse(
+            reply,
+            503,
+            "projects cannot be checked right now (database unavailable): retry later",
+          );
+        }
         const state = new Map(found.map((p) => [p.id, p.deletedAt ? "deleted" : "ok"]));
         for (let i = valid.length - 1; i >= 0; i--) {
           const v = valid[i];
@@ -258,12 +315,21 @@ export async function eventsRoutes(app: FastifyInstance, opts: EventsRouteOption
       events: valid.length,
       tables,
     };
+    const generation = durability.generation;
     try {
-      await queues.events.add("batch", payload, { ...queues.jobOptions, jobId: batchId });
+      await deadline(
+        queues.events.add("batch", payload, { ...queues.jobOptions, jobId: batchId }),
+        limits.queueTimeoutMs,
+      );
     } catch (err) {
       req.log.error({ err }, "queueing a batch failed");
-      reply.header("retry-after", String(limits.retryAfterS));
-      return refuse(reply, 503, "the batch could not be queued (Redis unavailable): retry later");
+      return unavailable(reply, "the batch could not be queued");
+    }
+    // Redis reconnected while the batch was written: it may have been written before the
+    // connection was checked again (e.g. a restarted Redis not yet set to fsync always).
+    // Not acknowledged; the client re-sends it and the copies collapse by event id.
+    if (durability.generation !== generation || !durability.ok) {
+      return unavailable(reply, "the connection was re-established while queueing");
     }
     if (refused === 0) {
       return reply

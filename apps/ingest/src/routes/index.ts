@@ -2,6 +2,7 @@ import type { Db } from "@slipway/db";
 import type { TelemetryStore } from "@slipway/telemetry";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import type { QueueDurability } from "../durability.ts";
 import type { HealthChecks } from "../health.ts";
 import type { IngestQueues } from "../queues.ts";
 import { eventsRoutes, type IngestLimits } from "./events.ts";
@@ -16,6 +17,8 @@ export interface RouteOptions {
   redis: Redis;
   store: TelemetryStore;
   queues: IngestQueues | undefined;
+  /** Set whenever `queues` is. */
+  durability: QueueDurability | undefined;
   queuePrefix: string;
   limits: IngestLimits;
   serviceToken: string | undefined;
@@ -33,8 +36,13 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions) {
     store: opts.store,
     serviceToken: opts.serviceToken,
   });
-  if (opts.queues) {
-    await app.register(eventsRoutes, { db: opts.db, queues: opts.queues, limits: opts.limits });
+  if (opts.queues && opts.durability) {
+    await app.register(eventsRoutes, {
+      db: opts.db,
+      queues: opts.queues,
+      limits: opts.limits,
+      durability: opts.durability,
+    });
     await app.register(githubRoutes, {
       db: opts.db,
       redis: opts.redis,

@@ -6,8 +6,12 @@ import {
   cacheSizeTrend,
   lintRuleFrequencies,
   listBuildSteps,
+  listLintFindings,
+  listRunnerJobs,
+  runnerQueueStats,
   runnerUsageByLabel,
   slowestSteps,
+  stepHistory,
   type TelemetryStore,
 } from "@slipway/telemetry";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -85,7 +89,7 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRouteOptions)
       }
       // Runner data (GitHub Actions jobs) is the org's: a job need not belong to any project,
       // so a project token cannot be scoped to "its" share of it and may not read it.
-      if (principal.projectId !== null && req.routeOptions.url === "/v1/query/runners/labels") {
+      if (principal.projectId !== null && req.routeOptions.url?.startsWith("/v1/query/runners/")) {
         return reply.code(403).send({
           error:
             "runner data belongs to the whole org: a project API token cannot read it (use an org token)",
@@ -104,6 +108,26 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRouteOptions)
     if (!p) return reply;
     const steps = await listBuildSteps(store, p);
     return { orgId: p.orgId, buildId: p.buildId, steps };
+  });
+
+  // The lint findings of one build (the build page marks them on its Dockerfile).
+  app.get("/v1/query/builds/:buildId/lint", async (req, reply) => {
+    const p = params(scope.extend({ buildId: id, limit }), req, reply);
+    if (!p) return reply;
+    return { orgId: p.orgId, buildId: p.buildId, findings: await listLintFindings(store, p) };
+  });
+
+  // One step's last runs in a project (the step history chart); `step` is the normalised name.
+  app.get("/v1/query/steps/history", async (req, reply) => {
+    const p = params(
+      period
+        .omit({ bucket: true, until: true })
+        .extend({ projectId: id, step: z.string().min(1).max(4096), limit }),
+      req,
+      reply,
+    );
+    if (!p) return reply;
+    return { rows: await stepHistory(store, withPeriod(p)) };
   });
 
   app.get("/v1/query/steps/slowest", async (req, reply) => {
@@ -144,5 +168,32 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRouteOptions)
     );
     if (!p) return reply;
     return { rows: await runnerUsageByLabel(store, withPeriod(p)) };
+  });
+
+  // Jobs newest first. `limit` counts rows (1..1000); the dashboard pages through them by asking
+  // for one more than it shows (listRunnerJobs has no offset).
+  app.get("/v1/query/runners/jobs", async (req, reply) => {
+    const p = params(
+      scope.omit({ projectId: true }).extend({
+        since: date.optional(),
+        repository: z.string().min(1).max(256).optional(),
+        limit,
+      }),
+      req,
+      reply,
+    );
+    if (!p) return reply;
+    return { rows: await listRunnerJobs(store, withPeriod(p)) };
+  });
+
+  // Per UTC day and runner label: jobs, queue time p50/p95, minutes run.
+  app.get("/v1/query/runners/daily", async (req, reply) => {
+    const p = params(
+      scope.omit({ projectId: true }).extend({ since: date.optional() }),
+      req,
+      reply,
+    );
+    if (!p) return reply;
+    return { rows: await runnerQueueStats(store, withPeriod(p)) };
   });
 }

@@ -137,7 +137,7 @@ export class EmbeddedStore implements TelemetryStore {
       table,
       columns: [...rows.columns],
       values: Buffer.from(rows.data, "utf8"),
-      format: "JSONCompactEachRow",
+      format: rows.format ?? "JSONCompactEachRow",
     });
   }
 

@@ -85,7 +85,7 @@ export class ServerStore implements TelemetryStore {
       table,
       columns: [...rows.columns] as [string, ...string[]],
       values: Readable.from([rows.data]),
-      format: "JSONCompactEachRow",
+      format: rows.format ?? "JSONCompactEachRow",
     });
   }
 

@@ -31,9 +31,48 @@ export interface QueryOptions {
  */
 export interface EncodedRows {
   columns: readonly string[];
-  /** Lines of JSON arrays, each ending with `\n`. */
+  /** One line per row, each ending with `\n`, in `format`. */
   data: string;
   rows: number;
+  /**
+   * `JSONCompactEachRow` (the default: lines of JSON arrays) or `TabSeparated` (what
+   * encodeEvents writes: no quotes to escape when the batch travels through the queue as JSON,
+   * and the cheapest text format for the engine to parse).
+   */
+  format?: EncodedFormat;
+}
+
+export type EncodedFormat = "JSONCompactEachRow" | "TabSeparated";
+
+const TSV_SPECIAL = /[\t\n\r\\]/;
+const TSV_ESCAPES: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\" };
+const QUOTED_SPECIAL = /[\t\n\r\\']/;
+const QUOTED_ESCAPES: Record<string, string> = { ...TSV_ESCAPES, "'": "\\'" };
+
+/** A string as a TabSeparated field (backslash escapes; most strings need none). */
+export function tsvString(s: string): string {
+  return TSV_SPECIAL.test(s) ? s.replace(/[\t\n\r\\]/g, (c) => TSV_ESCAPES[c] as string) : s;
+}
+
+/**
+ * One value as a TabSeparated field: `\N` for null, arrays as ClickHouse literals
+ * (`['a','b']`, strings quoted with the same backslash escapes), booleans as true/false.
+ */
+export function tsvValue(v: RowValue | undefined): string {
+  if (v === null || v === undefined) return "\\N";
+  if (typeof v === "string") return tsvString(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  let out = "[";
+  for (let i = 0; i < v.length; i++) {
+    const item = v[i];
+    if (i > 0) out += ",";
+    if (typeof item === "string")
+      out += `'${QUOTED_SPECIAL.test(item) ? item.replace(/[\t\n\r\\']/g, (c) => QUOTED_ESCAPES[c] as string) : item}'`;
+    else if (item === null || item === undefined) out += "NULL";
+    else if (typeof item === "number" || typeof item === "boolean") out += String(item);
+    else throw new TypeError("nested arrays are not supported in TabSeparated rows");
+  }
+  return `${out}]`;
 }
 
 /** Encodes rows (objects keyed by column) as {@link EncodedRows} over `columns`. */
@@ -53,13 +92,17 @@ export function concatEncoded(chunks: readonly EncodedRows[]): EncodedRows {
   if (!first) throw new TypeError("no chunks to join");
   if (chunks.length === 1) return first;
   let rows = 0;
+  const format = first.format ?? "JSONCompactEachRow";
   for (const c of chunks) {
     if (c.columns !== first.columns && c.columns.join() !== first.columns.join()) {
       throw new TypeError("encoded chunks of different columns cannot share an INSERT");
     }
+    if ((c.format ?? "JSONCompactEachRow") !== format) {
+      throw new TypeError("encoded chunks of different formats cannot share an INSERT");
+    }
     rows += c.rows;
   }
-  return { columns: first.columns, data: chunks.map((c) => c.data).join(""), rows };
+  return { columns: first.columns, data: chunks.map((c) => c.data).join(""), rows, format };
 }
 
 export interface TelemetryStore {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { buildFinishedV1, buildStartedV1, stepV1 } from "./build.ts";
 import { cacheSnapshotV1 } from "./cache.ts";
+import { fastParseStep } from "./fast-step.ts";
 import { lintFindingV1 } from "./lint.ts";
 import { runnerJobV1, runnerStepV1 } from "./runner.ts";
 
@@ -38,6 +39,9 @@ export type ParseResult =
 
 /** Validates one event; errors name the offending field as a dotted path (`data.startedAt`). */
 export function parseTelemetryEvent(input: unknown): ParseResult {
+  // The common step shape skips zod (same result; see fast-step.ts); the rest goes to zod.
+  const fast = fastParseStep(input);
+  if (fast) return { ok: true, event: fast };
   const r = telemetryEvent.safeParse(input);
   if (r.success) return { ok: true, event: r.data };
   return {

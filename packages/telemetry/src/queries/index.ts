@@ -14,6 +14,7 @@ export * from "./cache.ts";
 export { BUCKETS, type Bucket, type OrgScope, type Period } from "./common.ts";
 export * from "./lint.ts";
 export * from "./runners.ts";
+export * from "./step-history.ts";
 
 export const buildSummaryRow = z.object({
   projectId: z.string(),

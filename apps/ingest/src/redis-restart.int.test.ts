@@ -1,0 +1,223 @@
+// Redis restarted under ingestion: a real ingest server (listening on a port) and its worker
+// against a redis-server of this file's own (AOF on, noeviction as scripts/lib/common.sh starts
+// the shared one, but appendfsync everysec, the Redis default a self-hoster may well run, so the
+// test proves ingest turns it to "always" again after each restart), while clients keep posting.
+// Redis is stopped gracefully (SIGTERM: it fsyncs the AOF and exits) and separately killed
+// (SIGKILL), each time staying down for a while. Every batch that got a 2xx must be stored
+// exactly once; while Redis is down ingest must answer 503 + Retry-After, never 500, and never
+// hang past its queue timeout.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RedisFsyncPolicy } from "./durability.ts";
+import { createHarness, type Harness, stepEvent, waitFor } from "./testing.ts";
+
+const QUEUE_TIMEOUT_MS = 1_500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const address = srv.address();
+  await new Promise((r) => srv.close(r));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** A redis-server of the test's own, restartable on the same port and data directory. */
+class OwnRedis {
+  child: ChildProcess | undefined;
+  constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  async start() {
+    // scripts/lib/common.sh's start_redis flags, except fsync every second (see the top).
+    const child = spawn(
+      "redis-server",
+      [
+        ...["--bind", "127.0.0.1", "--port", String(this.port), "--dir", this.dir],
+        ...["--appendonly", "yes", "--appendfsync", "everysec"],
+        ...["--maxmemory-policy", "noeviction", "--save", ""],
+      ],
+      { stdio: "ignore" },
+    );
+    this.child = child;
+    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null });
+    probe.on("error", () => {});
+    try {
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`redis-server exited ${child.exitCode}`);
+          try {
+            if (probe.status !== "ready") await probe.connect();
+            return (await probe.ping()) === "PONG";
+          } catch {
+            probe.disconnect();
+            return false;
+          }
+        },
+        10_000,
+        "redis-server to start",
+      );
+    } finally {
+      probe.disconnect();
+    }
+  }
+  async stop(signal: "SIGTERM" | "SIGKILL") {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+interface Outcome {
+  acked: Set<string>;
+  codes: Map<number, number>;
+  /** 503s that came without Retry-After. */
+  missingRetryAfter: number;
+  slowestMs: number;
+  errors: string[];
+}
+
+/** `clients` loops posting batches of `size` events; a refused batch is re-sent as is. */
+function startClients(h: Harness, url: string, clients: number, size: number) {
+  const out: Outcome = {
+    acked: new Set(),
+    codes: new Map(),
+    missingRetryAfter: 0,
+    slowestMs: 0,
+    errors: [],
+  };
+  let running = true;
+  const loops = Array.from({ length: clients }, async () => {
+    while (running) {
+      const events = Array.from({ length: size }, () => stepEvent(h.org.id, h.project.id));
+      const body = JSON.stringify(events);
+      for (;;) {
+        const started = performance.now();
+        let status: number;
+        try {
+          const res = await fetch(`${url}/v1/events`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${h.orgToken}`, "content-type": "application/json" },
+            body,
+            signal: AbortSignal.timeout(QUEUE_TIMEOUT_MS * 4),
+          });
+          await res.arrayBuffer();
+          status = res.status;
+          if (status === 503 && !res.headers.get("retry-after")) out.missingRetryAfter++;
+        } catch (err) {
+          out.errors.push(err instanceof Error ? err.message : String(err));
+          status = 0;
+        }
+        out.slowestMs = Math.max(out.slowestMs, performance.now() - started);
+        out.codes.set(status, (out.codes.get(status) ?? 0) + 1);
+        if (status === 202) {
+          for (const e of events) out.acked.add(e.id as string);
+          break;
+        }
+        // Retry-After is 5 s for real clients; the test retries sooner to keep it short.
+        await sleep(100);
+        if (!running && status !== 503) break;
+      }
+    }
+  });
+  return {
+    out,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return out;
+    },
+  };
+}
+
+async function storedOnce(h: Harness, ids: string[]) {
+  const [row] = await h.store.query<{ n: number; distinct_ids: number }>(
+    `SELECT count() AS n, uniqExact(event_id) AS distinct_ids FROM build_steps_v1 FINAL
+     WHERE org_id = {o:String} AND event_id IN {ids:Array(UUID)}`,
+    { o: h.org.id, ids },
+  );
+  return { n: Number(row?.n ?? 0), distinct: Number(row?.distinct_ids ?? 0) };
+}
+
+describe.each<RedisFsyncPolicy>(["always", "everysec"])(
+  "Redis restarted during ingestion (INGEST_REDIS_FSYNC=%s)",
+  (policy) => {
+    let redis: OwnRedis | undefined;
+    let h: Harness | undefined;
+    let dir: string | undefined;
+
+    afterEach(async () => {
+      await h?.close();
+      await redis?.stop("SIGKILL");
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("acknowledged batches are stored exactly once across a graceful restart and a SIGKILL", async () => {
+      dir = await mkdtemp(join(tmpdir(), "slipway-redis-restart-"));
+      redis = new OwnRedis(await freePort(), dir);
+      await redis.start();
+      h = await createHarness({
+        redisUrl: redis.url,
+        attempts: 20,
+        server: { redisFsync: policy, limits: { queueTimeoutMs: QUEUE_TIMEOUT_MS } },
+      });
+      const own = redis;
+      const harness = h;
+      const url = await harness.app.listen({ host: "127.0.0.1", port: 0 });
+      harness.startWorker({ flushMs: 100 });
+      const check = new Redis(own.url, { maxRetriesPerRequest: 1 });
+      check.on("error", () => {});
+      const fsync = async () => ((await check.config("GET", "appendfsync")) as string[])[1];
+      if (policy === "always") await waitFor(async () => (await fsync()) === "always");
+
+      const clients = startClients(harness, url, 4, 200);
+      for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+        await waitFor(async () => clients.out.acked.size >= 2_000, 20_000, "batches acked");
+        const before = clients.out.codes.get(503) ?? 0;
+        await own.stop(signal);
+        // Down long enough for every client to be refused at least once.
+        await sleep(1_500);
+        expect(clients.out.codes.get(503) ?? 0).toBeGreaterThan(before);
+        await own.start();
+        const acked = clients.out.acked.size;
+        await waitFor(
+          async () => clients.out.acked.size >= acked + 2_000,
+          20_000,
+          `batches acked again after ${signal}`,
+        );
+        // A restarted Redis runs with its command-line everysec; ingest sets it again.
+        if (policy === "always") expect(await fsync()).toBe("always");
+      }
+      const out = await clients.stop();
+      check.disconnect();
+
+      expect(out.errors).toEqual([]);
+      expect([...out.codes.keys()].sort()).toEqual([202, 503]);
+      expect(out.missingRetryAfter).toBe(0);
+      // 503 at once while Redis is away, or after the queue timeout at worst: never a hang.
+      expect(out.slowestMs).toBeLessThan(QUEUE_TIMEOUT_MS + 1_000);
+
+      const ids = [...out.acked];
+      await waitFor(
+        async () => (await storedOnce(harness, ids)).distinct === ids.length,
+        60_000,
+        `${ids.length} acknowledged events stored`,
+        async () => JSON.stringify(await storedOnce(harness, ids)),
+      );
+      // Exactly once: one row per acknowledged id, read as the dashboard reads (FINAL).
+      expect(await storedOnce(harness, ids)).toEqual({ n: ids.length, distinct: ids.length });
+    }, 120_000);
+  },
+);
