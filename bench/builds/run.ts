@@ -3,11 +3,9 @@
 // time-to-ready of a fresh builder engine; and throughput of CONCURRENT sleep-bound builds
 // (`RUN sleep 1`) through a BuilderPool with autoscaling on vs off.
 // Run as root: `npx tsx bench/builds/run.ts [--runs=5] [--starts=10] [--concurrent=8]`.
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { engineStream, jsonLines } from "../../packages/builder-core/src/engine-api.ts";
 import {
   BuilderPool,
   engineRequest,
@@ -16,6 +14,7 @@ import {
   startEngine,
   stopEngine,
 } from "../../packages/builder-core/src/index.ts";
+import { fullPathBench, rawBuild } from "./full-path.ts";
 
 // `--runs=N` builds per mode, `--starts=N` engine starts
 const flag = (name: string, fallback: number) => {
@@ -26,6 +25,8 @@ const RUNS = flag("runs", 5);
 const STARTS = flag("starts", 10);
 const CONCURRENT = flag("concurrent", 8);
 const MAX_BUILDERS = flag("max-builders", 4);
+// `--only=full` runs just the CLI → API → engine comparison (quick before/after checks)
+const ONLY = process.argv.find((arg) => arg.startsWith("--only="))?.split("=")[1];
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -37,28 +38,6 @@ const percentile = (values: number[], p: number) => {
     sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
   );
 };
-
-async function rawBuild(socketPath: string, contextDir: string, noCache: boolean): Promise<number> {
-  const started = performance.now();
-  const tar = spawn("tar", ["-C", contextDir, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
-  const query = new URLSearchParams({ version: "2", networkmode: "host", t: "bench/raw:1" });
-  if (noCache) query.set("nocache", "1");
-  const { response } = engineStream(socketPath, {
-    method: "POST",
-    path: `/v1.41/build?${query}`,
-    headers: { "Content-Type": "application/x-tar" },
-    body: tar.stdout,
-  });
-  const res = await response;
-  let ok = false;
-  for await (const line of jsonLines(res)) {
-    if (line && typeof line === "object" && "errorDetail" in line)
-      throw new Error(JSON.stringify(line));
-    if (line && typeof line === "object" && "id" in line && line.id === "moby.image.id") ok = true;
-  }
-  if (!ok) throw new Error("raw build produced no image");
-  return performance.now() - started;
-}
 
 async function main() {
   const stateDir = await mkdtemp(join(tmpdir(), "slipway-bench-"));
@@ -77,8 +56,21 @@ async function main() {
       "",
     ].join("\n"),
   );
-  const engine = await startEngine({ stateDir, engineId: "bench", platform: "linux/amd64" });
   const rows: [string, number, number][] = [];
+  const full = await fullPathBench(stateDir, contextDir, RUNS);
+  console.log(`\nslipway build (CLI → API → engine, in-process): median of ${RUNS} runs\n`);
+  console.log("| mode | slipway ms | raw POST /build ms | ratio |");
+  console.log("| --- | ---: | ---: | ---: |");
+  for (const [mode, ours, raw] of full) {
+    console.log(
+      `| ${mode} | ${Math.round(ours)} | ${Math.round(raw)} | ${(ours / raw).toFixed(2)} |`,
+    );
+  }
+  if (ONLY === "full") {
+    await rm(stateDir, { recursive: true, force: true });
+    return;
+  }
+  const engine = await startEngine({ stateDir, engineId: "bench", platform: "linux/amd64" });
   try {
     await ensureBaseImage(engine);
     for (const mode of ["cold (no-cache)", "warm"] as const) {

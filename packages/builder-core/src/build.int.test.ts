@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBaseImage } from "./base-image.ts";
 import { type BuildEvent, runBuild } from "./build.ts";
 import { cacheUsage, enforceCacheLimit, pruneCache } from "./cache.ts";
+import { filterContextTar } from "./context-tar.ts";
 import { type EngineHandle, startEngine, stopEngine } from "./engine.ts";
 import { engineRequest } from "./engine-api.ts";
 import { makeContext, processesMatching, waitUntil } from "./testing.ts";
@@ -93,6 +94,61 @@ describe("runBuild on a real engine", () => {
     // with no-cache every step runs again (the base image's FROM may still say cached)
     expect(uncached.steps.find((step) => step.instruction?.startsWith("RUN"))?.cached).toBe(false);
     expect(uncached.steps.find((step) => step.instruction?.startsWith("COPY"))?.cached).toBe(false);
+  });
+
+  it("builds from a context tar as it is, counting it on the way; ignored files filtered first", async () => {
+    // a client that did not apply .dockerignore: the tar holds the ignored file too
+    const dockerfile = "FROM slipway/busybox:1\nCOPY . /ctx\nRUN ls /ctx && cat /ctx/a.txt\n";
+    const { default: tar } = await import("tar-stream");
+    const tarOf = async (files: Record<string, string>) => {
+      const pack = tar.pack();
+      for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
+      pack.finalize();
+      const chunks: Buffer[] = [];
+      for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    };
+    const data = await tarOf({
+      Dockerfile: dockerfile,
+      ".dockerignore": "secret.txt\n",
+      "a.txt": "from the tar",
+      "secret.txt": "must not reach the image",
+    });
+    const rawFile = join(stateDir, "upload.tar");
+    const tarFile = join(stateDir, "context.tar");
+    await writeFile(rawFile, data);
+    // the engine does not apply .dockerignore to an uploaded tar: it is applied here first
+    expect(await filterContextTar(rawFile, tarFile, ["secret.txt"], ["Dockerfile"])).toEqual({
+      removed: 1,
+    });
+    const events: BuildEvent[] = [];
+    const summary = await runBuild(target(), {
+      contextTar: tarFile,
+      dockerfileText: dockerfile,
+      noCache: true,
+      onEvent: (event) => events.push(event),
+    });
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe("succeeded");
+    const logs = summary.steps
+      .find((step) => step.dockerfileLine === 3)
+      ?.logs.map((log) => log.text)
+      .join("");
+    expect(logs).toContain("from the tar");
+    expect(logs).not.toContain("secret.txt");
+    // Dockerfile, .dockerignore and a.txt
+    expect(summary.context).toMatchObject({ fileCount: 3, ignoredCount: 0 });
+    expect(summary.context?.fileBytes).toBe(dockerfile.length + 11 + 12);
+    expect(summary.context?.bytesSent).toBe((await stat(tarFile)).size);
+    expect(events).toContainEqual({ type: "context", stats: summary.context });
+
+    // a tar with an entry that leaves the context is refused before the engine uses it
+    await writeFile(tarFile, await tarOf({ Dockerfile: dockerfile, "../../escape": "x" }));
+    const refused = await runBuild(target(), { contextTar: tarFile, dockerfileText: dockerfile });
+    expect(refused.status).toBe("failed");
+    expect(refused.error?.kind).toBe("context-invalid");
+    expect(refused.error?.message).toContain('leaves the context: "../../escape"');
+    await expect(runBuild(target(), { contextTar: tarFile })).rejects.toThrow(/dockerfileText/);
   });
 
   it("runs the stages of a two-stage Dockerfile in parallel", async () => {

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { z } from "zod";
 import { type ContextStats, ContextTooLargeError, packContext } from "./context.ts";
+import { ContextTarScanner, InvalidContextTarError } from "./context-tar.ts";
 import { isProcessAlive } from "./engine.ts";
 import {
   type EngineTarget,
@@ -34,8 +37,16 @@ export const registryAuthSchema = z.object({
 export type RegistryAuth = z.infer<typeof registryAuthSchema>;
 
 export const buildOptionsObjectSchema = z.object({
-  /** The folder sent as the build context. */
-  contextDir: z.string().min(1),
+  /** The folder sent as the build context (packed as a tar while it is sent). */
+  contextDir: z.string().min(1).optional(),
+  /**
+   * Or: a tar file that already is the context (e.g. an upload the server kept as it came), sent
+   * to the engine as it is; `dockerfile` is then the Dockerfile's path inside it. The engine does
+   * not apply .dockerignore to it: leave ignored files out first (filterContextTar).
+   */
+  contextTar: z.string().min(1).optional(),
+  /** The Dockerfile's text, needed with `contextTar` (steps are matched to its lines). */
+  dockerfileText: z.string().optional(),
   /** Relative to the context (or absolute, possibly outside it). */
   dockerfile: z.string().min(1).default("Dockerfile"),
   tags: z.array(z.string().min(1)).default([]),
@@ -64,10 +75,19 @@ export const buildOptionsObjectSchema = z.object({
   sampleIntervalMs: z.number().int().min(50).default(1_000),
 });
 
-export const buildOptionsSchema = buildOptionsObjectSchema.refine(
-  (options) => !options.push || options.tags.length > 0,
-  { message: "push needs at least one tag naming the registry", path: ["tags"] },
-);
+export const buildOptionsSchema = buildOptionsObjectSchema
+  .refine((options) => !options.push || options.tags.length > 0, {
+    message: "push needs at least one tag naming the registry",
+    path: ["tags"],
+  })
+  .refine((options) => (options.contextDir === undefined) !== (options.contextTar === undefined), {
+    message: "give either contextDir or contextTar",
+    path: ["contextDir"],
+  })
+  .refine((options) => options.contextTar === undefined || options.dockerfileText !== undefined, {
+    message: "contextTar needs dockerfileText",
+    path: ["dockerfileText"],
+  });
 
 export type BuildEvent =
   | StepEvent
@@ -88,6 +108,8 @@ export type BuildErrorKind =
   | "dockerfile-syntax"
   | "context-too-large"
   | "context-unreadable"
+  /** The context tar is corrupt or has an entry that would leave the context. */
+  | "context-invalid"
   | "step-failed"
   | "engine-exited"
   | "engine-error"
@@ -245,6 +267,91 @@ function samplerFor(
   return undefined;
 }
 
+type ParsedBuildOptions = z.output<typeof buildOptionsSchema>;
+
+/** The context as a stream for the engine, with its stats once it has been read. */
+interface PreparedContext {
+  packed: { stream: Readable; dockerfileName: string; stats: () => ContextStats };
+  dockerfileText: string;
+}
+
+/** A folder: packed as a tar (honouring .dockerignore) while it is sent. */
+async function folderContext(
+  dir: string,
+  parsed: ParsedBuildOptions,
+): Promise<PreparedContext | { error: BuildError }> {
+  const contextDir = resolve(dir);
+  const contextInfo = await stat(contextDir).catch(() => undefined);
+  if (!contextInfo?.isDirectory()) {
+    return {
+      error: {
+        kind: "context-missing",
+        message: `the build context ${contextDir} does not exist or is not a folder`,
+      },
+    };
+  }
+  const dockerfilePath = resolve(contextDir, parsed.dockerfile);
+  let dockerfileText: string;
+  try {
+    const info = await stat(dockerfilePath);
+    if (!info.isFile()) throw new Error("not a file");
+    dockerfileText = await readFile(dockerfilePath, "utf8");
+  } catch {
+    return {
+      error: {
+        kind: "dockerfile-missing",
+        message: `no Dockerfile at ${parsed.dockerfile} (looked for ${dockerfilePath})`,
+      },
+    };
+  }
+  const packed = await packContext({
+    contextDir,
+    dockerfilePath,
+    ...(parsed.maxContextBytes > 0 && { maxBytes: parsed.maxContextBytes }),
+  });
+  return {
+    packed: {
+      stream: packed.stream,
+      dockerfileName: packed.dockerfileName,
+      stats: () => packed.stats,
+    },
+    dockerfileText,
+  };
+}
+
+/**
+ * A tar file that is the context: streamed to the engine as it is (no unpacking and packing
+ * again), its headers read on the way for the stats, the size limit and unsafe paths.
+ */
+async function tarContext(
+  path: string,
+  parsed: ParsedBuildOptions,
+): Promise<PreparedContext | { error: BuildError }> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) {
+    return {
+      error: { kind: "context-missing", message: `the build context tar ${path} does not exist` },
+    };
+  }
+  const dockerfileName = parsed.dockerfile;
+  const scanner = new ContextTarScanner({
+    ...(parsed.maxContextBytes > 0 && { maxBytes: parsed.maxContextBytes }),
+  });
+  const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  source.on("error", (error) => scanner.destroy(error));
+  scanner.on("close", () => source.destroy());
+  source.pipe(scanner);
+  return {
+    packed: {
+      stream: scanner,
+      dockerfileName,
+      // what the engine got: it does not apply .dockerignore to a tar (see filterContextTar)
+      stats: () => scanner.stats(),
+    },
+    dockerfileText: parsed.dockerfileText ?? "",
+  };
+}
+
 /**
  * Runs one build on an engine: streams the context (honouring .dockerignore, within a size
  * limit), follows BuildKit's progress into steps, and returns a summary. Build failures,
@@ -262,6 +369,7 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
   let emulated = false;
   let sampler: ResourceSampler | undefined;
   let resources: BuildResources | undefined;
+  let stopping: Promise<BuildResources> | undefined;
   let pushed: PushedTag[] | undefined;
   let durationMs: number | undefined;
 
@@ -273,9 +381,14 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     const cachedStepCount = numbered.filter((step) => step.cached).length;
     // the build's time ends with the engine's stream; the image inspect and push are not part of it
     durationMs ??= Math.round(performance.now() - started);
-    if (sampler) resources = await sampler.stop();
+    stopping ??= sampler?.stop();
     sampler = undefined;
-    const size = result.imageId ? await imageSize(engine, result.imageId) : undefined;
+    // both ask something of the engine or the kernel: at once
+    const [stopped, size] = await Promise.all([
+      stopping,
+      result.imageId ? imageSize(engine, result.imageId) : undefined,
+    ]);
+    if (stopped) resources = stopped;
     let error = result.error;
     if (error?.kind === "step-failed" && resources?.oomKilled) {
       const limit = resources.limits?.memoryBytes;
@@ -328,45 +441,20 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     }
   }
 
-  const contextDir = resolve(parsed.contextDir);
-  const contextInfo = await stat(contextDir).catch(() => undefined);
-  if (!contextInfo?.isDirectory()) {
-    return finish({
-      status: "failed",
-      error: {
-        kind: "context-missing",
-        message: `the build context ${contextDir} does not exist or is not a folder`,
-      },
-    });
-  }
-  const dockerfilePath = resolve(contextDir, parsed.dockerfile);
-  let dockerfileText: string;
-  try {
-    const info = await stat(dockerfilePath);
-    if (!info.isFile()) throw new Error("not a file");
-    dockerfileText = await readFile(dockerfilePath, "utf8");
-  } catch {
-    return finish({
-      status: "failed",
-      error: {
-        kind: "dockerfile-missing",
-        message: `no Dockerfile at ${parsed.dockerfile} (looked for ${dockerfilePath})`,
-      },
-    });
-  }
-  tracker = new StepTracker({ dockerfile: dockerfileText, ...(onEvent && { onEvent }) });
-
-  const packed = await packContext({
-    contextDir,
-    dockerfilePath,
-    ...(parsed.maxContextBytes > 0 && { maxBytes: parsed.maxContextBytes }),
-  });
-  contextStats = packed.stats;
+  const prepared = parsed.contextTar
+    ? await tarContext(parsed.contextTar, parsed)
+    : await folderContext(parsed.contextDir ?? "", parsed);
+  if ("error" in prepared) return finish({ status: "failed", error: prepared.error });
+  tracker = new StepTracker({ dockerfile: prepared.dockerfileText, ...(onEvent && { onEvent }) });
+  const packed = prepared.packed;
   let contextError: Error | undefined;
   packed.stream.on("error", (error) => {
     contextError = error;
   });
-  packed.stream.on("end", () => onEvent?.({ type: "context", stats: packed.stats }));
+  packed.stream.on("end", () => {
+    contextStats = packed.stats();
+    onEvent?.({ type: "context", stats: contextStats });
+  });
 
   onEvent?.({ type: "phase", phase: "sending-context" });
   sampler = samplerFor(engine, parsed);
@@ -435,8 +523,10 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     signal?.removeEventListener("abort", onAbort);
     if (watchdog) clearInterval(watchdog);
     packed.stream.destroy();
+    contextStats ??= packed.stats();
     durationMs = Math.round(performance.now() - started);
-    if (sampler) resources = await sampler.stop();
+    // the samples cover the build, not the push after it
+    stopping = sampler?.stop();
     sampler = undefined;
   }
   if (!engineExited && engine.pid !== undefined && transportError && !canceled) {
@@ -464,7 +554,11 @@ export async function runBuild(engine: EngineTarget, options: BuildOptions): Pro
     return finish({
       status: "failed",
       error: {
-        kind: tooLarge ? "context-too-large" : "context-unreadable",
+        kind: tooLarge
+          ? "context-too-large"
+          : contextError instanceof InvalidContextTarError
+            ? "context-invalid"
+            : "context-unreadable",
         message: contextError.message,
       },
     });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +95,50 @@ describe("packContext", () => {
       expect(entries.has("main.c")).toBe(true);
     } finally {
       await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("writes long paths (ustar prefix, pax) and large files that tar-stream and GNU tar read", async () => {
+    const root = await mkdtemp(join(tmpdir(), "slipway-longnames-"));
+    try {
+      const prefixed = `${"p".repeat(90)}/${"q".repeat(60)}/file.txt`;
+      const pax = `${"x".repeat(130)}.txt`;
+      const unicode = "données/été.txt";
+      await mkdir(join(root, "p".repeat(90), "q".repeat(60)), { recursive: true });
+      await mkdir(join(root, "données"));
+      await writeFile(join(root, "Dockerfile"), "FROM scratch\n");
+      await writeFile(join(root, prefixed), "prefixed");
+      await writeFile(join(root, pax), "pax");
+      await writeFile(join(root, unicode), "accents");
+      // past the size read whole: streamed in chunks
+      await writeFile(join(root, "big.bin"), Buffer.alloc(3 * 1024 * 1024 + 17, 7));
+      await symlink(`../${"l".repeat(120)}`, join(root, "longlink"));
+      const packed = await packContext({
+        contextDir: root,
+        dockerfilePath: join(root, "Dockerfile"),
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of packed.stream) chunks.push(chunk as Buffer);
+      const data = Buffer.concat(chunks);
+      expect(data.length % 512).toBe(0);
+      expect(packed.stats.bytesSent).toBe(data.length);
+
+      const { Readable } = await import("node:stream");
+      const entries = await listTar(Readable.from([data]));
+      expect(entries.get(prefixed)).toBe("prefixed");
+      expect(entries.get(pax)).toBe("pax");
+      expect(entries.get(unicode)).toBe("accents");
+      expect(entries.get("longlink")).toBe(`-> ../${"l".repeat(120)}`);
+      expect(entries.get("big.bin")?.length).toBe(3 * 1024 * 1024 + 17);
+
+      const listing = execFileSync("tar", ["-tvf", "-"], { input: data }).toString();
+      expect(listing).toContain(prefixed);
+      expect(listing).toContain(pax);
+      expect(listing).toContain(unicode);
+      expect(listing).toMatch(/big\.bin/);
+      expect(listing).toContain(`longlink -> ../${"l".repeat(120)}`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
+import type { Stats } from "node:fs";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { Transform, type TransformCallback } from "node:stream";
+import { Readable } from "node:stream";
 import dockerignore from "@balena/dockerignore";
-import tar from "tar-stream";
 
 export interface ContextEntrySize {
   path: string;
@@ -46,7 +46,7 @@ export interface PackContextOptions {
 }
 
 export interface PackedContext {
-  stream: Transform;
+  stream: Readable;
   /** The Dockerfile's name inside the tar (the `dockerfile` build parameter). */
   dockerfileName: string;
   /** Final once the stream has ended. */
@@ -54,7 +54,7 @@ export interface PackedContext {
 }
 
 /** Keeps the N largest entries seen, cheaply. */
-class TopN {
+export class TopN {
   readonly #items: ContextEntrySize[] = [];
   constructor(readonly size: number) {}
   add(item: ContextEntrySize): void {
@@ -121,78 +121,20 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
     largestDirectories: [],
   };
   const maxBytes = options.maxBytes;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      if (maxBytes !== undefined && stats.bytesSent + chunk.length > maxBytes) {
-        callback(new ContextTooLargeError(maxBytes));
-        return;
-      }
-      stats.bytesSent += chunk.length;
-      callback(null, chunk);
-    },
+  const out = new TarOut((size) => {
+    if (maxBytes !== undefined && stats.bytesSent + size > maxBytes) {
+      throw new ContextTooLargeError(maxBytes);
+    }
+    stats.bytesSent += size;
   });
-
-  const pack = tar.pack();
-  pack.on("error", (error) => counter.destroy(error));
-  pack.pipe(counter);
   const finishStats = () => {
     stats.largestFiles = largestFiles.items;
     const dirs = new TopN(topN);
     for (const [path, bytes] of dirBytes) dirs.add({ path, bytes });
     stats.largestDirectories = dirs.items;
   };
-  // The consumer may stop early (limit reached, build canceled, engine gone): stop reading files.
-  let stopped = false;
-  let stopReading: (() => void) | undefined;
-  counter.on("close", () => {
-    stopped = true;
-    finishStats();
-    stopReading?.();
-    pack.destroy();
-  });
+  out.stream.on("close", finishStats);
 
-  const addFile = async (
-    name: string,
-    absolute: string,
-    size: number,
-    mode: number,
-    mtime: Date,
-  ) => {
-    if (size <= SMALL_FILE_BYTES) {
-      // small files in one read: streaming each costs more than it saves
-      const content = await readFile(absolute);
-      if (stopped) return;
-      if (content.length !== size) throw new Error(`${name} changed while it was being sent`);
-      await new Promise<void>((resolveEntry, rejectEntry) => {
-        const entry = pack.entry({ name, size, mode, mtime, uid: 0, gid: 0 }, content, (error) =>
-          error ? rejectEntry(error) : resolveEntry(),
-        );
-        entry.on("error", () => undefined);
-        stopReading = () => resolveEntry();
-      });
-      return;
-    }
-    await new Promise<void>((resolveEntry, rejectEntry) => {
-      const source = createReadStream(absolute);
-      stopReading = () => {
-        source.destroy();
-        resolveEntry();
-      };
-      const entry = pack.entry({ name, size, mode, mtime, uid: 0, gid: 0 }, (error) =>
-        error ? rejectEntry(error) : resolveEntry(),
-      );
-      // a destroyed pack destroys its current entry: that is reported through the callback
-      entry.on("error", () => undefined);
-      source.on("error", (error) => {
-        entry.destroy(error);
-        rejectEntry(error);
-      });
-      source.pipe(entry);
-    });
-  };
-  const addEntry = (header: Parameters<tar.Pack["entry"]>[0]) => {
-    pack.entry(header).on("error", () => undefined);
-  };
   const countFile = (name: string, size: number) => {
     stats.fileCount += 1;
     stats.fileBytes += size;
@@ -205,29 +147,54 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
     }
   };
 
+  /** A large file, streamed in chunks as the consumer takes them. */
+  const streamFile = async (absolute: string, size: number, name: string) => {
+    let sent = 0;
+    for await (const chunk of createReadStream(absolute, { highWaterMark: 256 * 1024 })) {
+      const buffer = chunk as Buffer;
+      sent += buffer.length;
+      if (sent > size) throw new Error(`${name} changed while it was being sent`);
+      await out.write(buffer);
+    }
+    if (sent !== size) throw new Error(`${name} changed while it was being sent`);
+    await out.write(padding(size));
+  };
+
   const walk = async (relDir: string): Promise<void> => {
     const absoluteDir = relDir ? join(contextDir, relDir) : contextDir;
     const names = (await readdir(absoluteDir)).sort();
-    for (const name of names) {
-      if (stopped) return;
+    // one lstat per entry, all at once: sequential round trips to the thread pool were the cost
+    const infos = await Promise.all(names.map((name) => lstat(join(absoluteDir, name))));
+    const entries = names.map((name, i) => {
       const rel = relDir ? `${relDir}/${name}` : name;
-      const absolute = join(absoluteDir, name);
-      const info = await lstat(absolute);
+      const info = infos[i] as Stats;
       const ignored = !alwaysSent.has(rel) && matcher.ignores(rel);
+      return { name, rel, info, ignored, absolute: join(absoluteDir, name) };
+    });
+    // small files are read a few ahead of the one being written
+    const reads: (Promise<Buffer> | undefined)[] = [];
+    const readAhead = (from: number) => {
+      for (let j = from; j < Math.min(entries.length, from + READ_AHEAD); j++) {
+        const entry = entries[j];
+        if (reads[j] || !entry || entry.ignored || !entry.info.isFile()) continue;
+        if (entry.info.size > SMALL_FILE_BYTES) continue;
+        const read = readFile(entry.absolute);
+        read.catch(() => undefined);
+        reads[j] = read;
+      }
+    };
+    for (const [i, entry] of entries.entries()) {
+      if (out.stopped) return;
+      const { rel, info, ignored } = entry;
       if (info.isDirectory()) {
         if (ignored && !hasExceptions) {
           stats.ignoredCount += 1;
           continue;
         }
         if (!ignored) {
-          addEntry({
-            name: rel,
-            type: "directory",
-            mode: info.mode & 0o7777,
-            mtime: info.mtime,
-            uid: 0,
-            gid: 0,
-          });
+          await out.write(
+            tarHeader({ name: rel, type: "5", size: 0, mode: info.mode, mtime: info.mtime }),
+          );
         }
         await walk(rel);
         continue;
@@ -238,17 +205,28 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
       }
       if (info.isFile()) {
         countFile(rel, info.size);
-        await addFile(rel, absolute, info.size, info.mode & 0o7777, info.mtime);
-      } else if (info.isSymbolicLink()) {
-        addEntry({
+        const header = tarHeader({
           name: rel,
-          type: "symlink",
-          linkname: await readlink(absolute),
-          mode: 0o777,
+          type: "0",
+          size: info.size,
+          mode: info.mode,
           mtime: info.mtime,
-          uid: 0,
-          gid: 0,
         });
+        if (info.size > SMALL_FILE_BYTES) {
+          await out.write(header);
+          await streamFile(entry.absolute, info.size, rel);
+          continue;
+        }
+        readAhead(i);
+        const content = await (reads[i] ?? readFile(entry.absolute));
+        reads[i] = undefined;
+        if (content.length !== info.size) throw new Error(`${rel} changed while it was being sent`);
+        await out.write(Buffer.concat([header, content, padding(info.size)]));
+      } else if (info.isSymbolicLink()) {
+        const linkname = await readlink(entry.absolute);
+        await out.write(
+          tarHeader({ name: rel, type: "2", size: 0, mode: 0o777, mtime: info.mtime, linkname }),
+        );
       }
       // sockets, fifos and devices are not part of a build context
     }
@@ -257,19 +235,201 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
   void (async () => {
     try {
       await walk("");
-      if (!dockerfileInside && !stopped) {
+      if (!dockerfileInside && !out.stopped) {
+        const content = await readFile(dockerfilePath);
         const info = await lstat(dockerfilePath);
-        countFile(dockerfileName, info.size);
-        await addFile(dockerfileName, dockerfilePath, info.size, 0o644, info.mtime);
+        countFile(dockerfileName, content.length);
+        await out.write(
+          Buffer.concat([
+            tarHeader({
+              name: dockerfileName,
+              type: "0",
+              size: content.length,
+              mode: 0o644,
+              mtime: info.mtime,
+            }),
+            content,
+            padding(content.length),
+          ]),
+        );
       }
+      // the end of a tar: two zero blocks
+      await out.write(Buffer.alloc(BLOCK * 2));
       finishStats();
-      if (!stopped) pack.finalize();
+      await out.end();
     } catch (error) {
-      if (stopped) return;
+      if (out.stopped) return;
+      if (error instanceof ContextTooLargeError) {
+        out.fail(error);
+        return;
+      }
       const reason = error instanceof Error ? error.message : String(error);
-      counter.destroy(new Error(`could not read the build context: ${reason}`));
+      out.fail(new Error(`could not read the build context: ${reason}`));
     }
   })();
 
-  return { stream: counter, dockerfileName, stats };
+  return { stream: out.stream, dockerfileName, stats };
+}
+
+const BLOCK = 512;
+/** Small files read ahead of the one being written (they are read whole). */
+const READ_AHEAD = 16;
+/** Tar bytes gathered before they are handed on as one chunk. */
+const COALESCE_BYTES = 64 * 1024;
+
+function padding(size: number): Buffer {
+  const rest = size % BLOCK;
+  return rest === 0 ? EMPTY : Buffer.alloc(BLOCK - rest);
+}
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The readable side of a tar being written: `write` resolves when the consumer wants more (so a
+ * slow engine slows the reading of files), and nothing is read once the consumer has gone.
+ */
+class TarOut {
+  readonly stream: Readable;
+  #resume: (() => void) | undefined;
+  #stopped = false;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+
+  constructor(readonly count: (size: number) => void) {
+    this.stream = new Readable({
+      highWaterMark: 1024 * 1024,
+      read: () => {
+        const resume = this.#resume;
+        this.#resume = undefined;
+        resume?.();
+      },
+    });
+    this.stream.on("close", () => {
+      this.#stopped = true;
+      const resume = this.#resume;
+      this.#resume = undefined;
+      resume?.();
+    });
+  }
+
+  get stopped(): boolean {
+    return this.#stopped || this.stream.destroyed;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.stopped || chunk.length === 0) return;
+    this.count(chunk.length);
+    // small entries are gathered into larger chunks: every chunk costs a round through each
+    // stream it crosses (web streams, HTTP chunks, the server's scanner, the engine upload)
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= COALESCE_BYTES) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0 || this.stopped) return;
+    const chunk =
+      this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (this.stream.push(chunk)) return;
+    await new Promise<void>((resolve) => {
+      this.#resume = resolve;
+    });
+  }
+
+  async end(): Promise<void> {
+    await this.#flush();
+    if (!this.stopped) this.stream.push(null);
+  }
+
+  fail(error: Error): void {
+    this.stream.destroy(error);
+  }
+}
+
+interface TarHeaderFields {
+  name: string;
+  /** ustar type flag: 0 file, 2 symlink, 5 directory. */
+  type: "0" | "2" | "5";
+  size: number;
+  mode: number;
+  mtime: Date;
+  linkname?: string;
+}
+
+/** `"%d key=value\n"`, where %d counts the whole record, itself included. */
+function paxRecord(key: string, value: string): string {
+  const body = ` ${key}=${value}\n`;
+  const bodyLength = Buffer.byteLength(body);
+  let length = bodyLength + String(bodyLength).length;
+  if (String(length).length !== String(length - bodyLength).length) {
+    length = bodyLength + String(length).length;
+  }
+  return `${length}${body}`;
+}
+
+function writeOctal(block: Buffer, offset: number, width: number, value: number): void {
+  block.write(`${value.toString(8).padStart(width - 1, "0")}\0`, offset, width, "ascii");
+}
+
+/** A name that fits ustar's name (100 bytes) and prefix (155 bytes) fields, or undefined. */
+function splitName(name: string): { prefix: string; base: string } | undefined {
+  if (Buffer.byteLength(name) <= 100) return { prefix: "", base: name };
+  let slash = name.indexOf("/");
+  while (slash > 0) {
+    const prefix = name.slice(0, slash);
+    const base = name.slice(slash + 1);
+    if (Buffer.byteLength(prefix) > 155) return undefined;
+    if (base !== "" && Buffer.byteLength(base) <= 100) return { prefix, base };
+    slash = name.indexOf("/", slash + 1);
+  }
+  return undefined;
+}
+
+const MAX_OCTAL_SIZE = 0o77777777777;
+
+function ustarBlock(fields: TarHeaderFields & { typeFlag: string }): Buffer {
+  const block = Buffer.alloc(BLOCK);
+  const split = splitName(fields.name);
+  const base = split ? split.base : fields.name.slice(0, 100);
+  block.write(base, 0, 100, "utf8");
+  writeOctal(block, 100, 8, fields.mode & 0o7777);
+  writeOctal(block, 108, 8, 0);
+  writeOctal(block, 116, 8, 0);
+  writeOctal(block, 124, 12, fields.size > MAX_OCTAL_SIZE ? 0 : fields.size);
+  writeOctal(block, 136, 12, Math.max(0, Math.floor(fields.mtime.getTime() / 1000)));
+  block.write(fields.typeFlag, 156, 1, "ascii");
+  if (fields.linkname && Buffer.byteLength(fields.linkname) <= 100) {
+    block.write(fields.linkname, 157, 100, "utf8");
+  }
+  block.write("ustar\0", 257, 6, "ascii");
+  block.write("00", 263, 2, "ascii");
+  if (split?.prefix) block.write(split.prefix, 345, 155, "utf8");
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
+  return block;
+}
+
+/** One entry's header: ustar, preceded by a pax header when a name or size does not fit. */
+export function tarHeader(fields: TarHeaderFields): Buffer {
+  const records: string[] = [];
+  if (!splitName(fields.name)) records.push(paxRecord("path", fields.name));
+  if (fields.linkname && Buffer.byteLength(fields.linkname) > 100) {
+    records.push(paxRecord("linkpath", fields.linkname));
+  }
+  if (fields.size > MAX_OCTAL_SIZE) records.push(paxRecord("size", String(fields.size)));
+  const header = ustarBlock({ ...fields, typeFlag: fields.type });
+  if (records.length === 0) return header;
+  const pax = Buffer.from(records.join(""), "utf8");
+  const paxHeader = ustarBlock({
+    name: "PaxHeader",
+    type: "0",
+    size: pax.length,
+    mode: 0o644,
+    mtime: fields.mtime,
+    typeFlag: "x",
+  });
+  return Buffer.concat([paxHeader, pax, padding(pax.length), header]);
 }

@@ -32,6 +32,15 @@ export {
   packContext,
 } from "./context.ts";
 export {
+  ContextTarScanner,
+  type ContextTarScanOptions,
+  dockerignoreFor,
+  filterContextTar,
+  InvalidContextTarError,
+  ignoreRulesOf,
+  safeTarPath,
+} from "./context-tar.ts";
+export {
   type EngineHandle,
   type EngineMeta,
   findDockerd,
@@ -47,6 +56,14 @@ export {
   engineRequest,
   pingEngine,
 } from "./engine-api.ts";
+export {
+  MANIFEST_LIST_TYPE,
+  type ManifestListOptions,
+  type ManifestListResult,
+  OCI_INDEX_TYPE,
+  pushManifestList,
+  registryOf,
+} from "./manifest.ts";
 export { type EnginePaths, enginePaths } from "./paths.ts";
 export {
   type BinfmtResult,

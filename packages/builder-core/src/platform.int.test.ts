@@ -1,17 +1,20 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBaseImage } from "./base-image.ts";
+import { MANIFEST_LIST_TYPE, pushManifestList } from "./manifest.ts";
 import { emulationAvailable, registerQemuBinfmt } from "./platform.ts";
 import { BuilderPool } from "./pool.ts";
-import { makeContext } from "./testing.ts";
+import { makeContext, startRegistry } from "./testing.ts";
 
 // Needs qemu-user-static (registered here by registerQemuBinfmt) and an arm64 static busybox
 // (packages/builder-core/scripts/fetch-busybox.sh arm64). Two engines: amd64 and arm64.
 describe("platform routing on this host", () => {
   let stateDir: string;
   let pool: BuilderPool | undefined;
+  let registry: { port: number; child: ChildProcess } | undefined;
   const thePool = () => {
     if (!pool) throw new Error("pool did not start");
     return pool;
@@ -31,6 +34,7 @@ describe("platform routing on this host", () => {
   });
 
   afterAll(async () => {
+    registry?.child.kill("SIGKILL");
     await pool?.close();
     await rm(stateDir, { recursive: true, force: true });
   });
@@ -71,6 +75,78 @@ describe("platform routing on this host", () => {
     ]);
     expect(spans[0]?.[0]).toBeLessThan(spans[1]?.[1] ?? 0);
     expect(spans[1]?.[0]).toBeLessThan(spans[0]?.[1] ?? 0);
+  });
+
+  it("pushes both platforms' images, then a manifest list under the tag naming both", async () => {
+    registry = await startRegistry(stateDir);
+    const tag = `127.0.0.1:${registry.port}/acme/multi:1`;
+    const contextDir = await makeContext(
+      { Dockerfile: "FROM slipway/busybox:1\nRUN uname -m > /arch\n" },
+      stateDir,
+    );
+    const results = await Promise.all(
+      thePool()
+        .submitMany({
+          projectId: "acme/multi",
+          platforms: ["linux/amd64", "linux/arm64"],
+          build: { contextDir, tags: [tag], push: true },
+        })
+        .map((build) => build.result),
+    );
+    for (const result of results) {
+      expect(result.error).toBeUndefined();
+      expect(result.pushed?.[0]?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    }
+    const [amd64, arm64] = results;
+    expect(amd64?.pushed?.[0]?.digest).not.toBe(arm64?.pushed?.[0]?.digest);
+    const list = await pushManifestList({
+      tag,
+      manifests: [
+        { platform: "linux/amd64", digest: amd64?.pushed?.[0]?.digest ?? "" },
+        { platform: "linux/arm64", digest: arm64?.pushed?.[0]?.digest ?? "" },
+      ],
+    });
+    if (!list.ok) throw new Error(list.error.message);
+    expect(list.mediaType).toBe(MANIFEST_LIST_TYPE);
+
+    // what a client pulling the tag sees: the list, naming each platform's image by digest
+    const answer = await fetch(`http://127.0.0.1:${registry.port}/v2/acme/multi/manifests/1`, {
+      headers: { accept: `${MANIFEST_LIST_TYPE}, application/vnd.oci.image.index.v1+json` },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("docker-content-digest")).toBe(list.digest);
+    const index = (await answer.json()) as {
+      mediaType: string;
+      manifests: { digest: string; platform: { os: string; architecture: string } }[];
+    };
+    expect(index.mediaType).toBe(MANIFEST_LIST_TYPE);
+    expect(index.manifests.map((m) => [m.platform.os, m.platform.architecture, m.digest])).toEqual([
+      ["linux", "amd64", amd64?.pushed?.[0]?.digest],
+      ["linux", "arm64", arm64?.pushed?.[0]?.digest],
+    ]);
+    // each entry resolves to that platform's image, whose config says its architecture
+    for (const [i, arch] of ["amd64", "arm64"].entries()) {
+      const manifest = (await (
+        await fetch(
+          `http://127.0.0.1:${registry.port}/v2/acme/multi/manifests/${index.manifests[i]?.digest}`,
+          { headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" } },
+        )
+      ).json()) as { config: { digest: string } };
+      const config = (await (
+        await fetch(
+          `http://127.0.0.1:${registry.port}/v2/acme/multi/blobs/${manifest.config.digest}`,
+        )
+      ).json()) as { architecture: string };
+      expect(config.architecture).toBe(arch);
+    }
+
+    // a digest the registry does not hold is named, not pushed
+    const bad = await pushManifestList({
+      tag,
+      manifests: [{ platform: "linux/amd64", digest: `sha256:${"0".repeat(64)}` }],
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toContain("is not in 127.0.0.1");
   });
 
   it("fails a platform nothing can build with a clear error", async () => {

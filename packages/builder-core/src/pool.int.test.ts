@@ -115,19 +115,35 @@ describe("BuilderPool on real engines", () => {
   it("queues on the main builder without autoscaling; a crashed engine fails its build and is restarted", async () => {
     const p = thePool();
     p.setProjectSettings("acme/api", { autoscalingEnabled: false });
+    // what each build was told of its place, in order
+    const told: string[][] = [[], [], []];
+    const onQueue = (i: number) => (state: { state: string; position?: number }) =>
+      told[i]?.push(state.state === "queued" ? `queued ${state.position}` : "running");
     const slow = p.submit({
       projectId: "acme/api",
       platform: PLATFORM,
       build: { contextDir: await ctx("sleep 47") },
+      onQueue: onQueue(0),
     });
     const next = p.submit({
       projectId: "acme/api",
       platform: PLATFORM,
       build: { contextDir: await ctx("echo after-crash") },
+      onQueue: onQueue(1),
+    });
+    const third = p.submit({
+      projectId: "acme/api",
+      platform: PLATFORM,
+      build: { contextDir: await ctx("echo third-in-line") },
+      onQueue: onQueue(2),
     });
     expect(slow.queuePosition).toBeUndefined();
     expect(next.queuePosition).toBe(1);
-    expect(p.status().queued).toMatchObject([{ buildId: next.buildId, position: 1 }]);
+    expect(third.queuePosition).toBe(2);
+    expect(p.status().queued).toMatchObject([
+      { buildId: next.buildId, position: 1 },
+      { buildId: third.buildId, position: 2 },
+    ]);
 
     expect(
       await waitUntil(async () => (await processesMatching("sleep 47")).length > 0, 20_000),
@@ -144,6 +160,12 @@ describe("BuilderPool on real engines", () => {
     expect(recovered.error).toBeUndefined();
     expect(recovered.status).toBe("succeeded");
     expect(recovered.engineId).toBe(main.id);
+    expect((await third.result).status).toBe("succeeded");
+    expect(told).toEqual([
+      ["running"],
+      ["queued 1", "running"],
+      ["queued 2", "queued 1", "running"],
+    ]);
     // the killed engine's step process did not outlive it
     expect(await processesMatching("sleep 47")).toEqual([]);
   });

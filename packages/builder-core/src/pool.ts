@@ -80,6 +80,13 @@ export interface PoolBuildRequest {
   /** e.g. linux/amd64: builds are scheduled per project and platform. */
   platform: string;
   build: BuildOptions;
+  /**
+   * Called whenever the build's place changes: `queued` with its position (1 = next) each time
+   * that changes, then `running` once it has a builder (possibly still starting).
+   */
+  onQueue?: (
+    state: { state: "queued"; position: number } | { state: "running"; engineId: string },
+  ) => void;
 }
 
 export interface PoolBuildResult extends BuildSummary {
@@ -104,6 +111,9 @@ interface Job {
   buildId: string;
   group: Group;
   options: BuildOptions;
+  onQueue?: PoolBuildRequest["onQueue"];
+  /** The position last reported through onQueue. */
+  reportedPosition?: number;
   state: "queued" | "running" | "done";
   engine?: PoolEngine;
   submittedAt: number;
@@ -284,6 +294,7 @@ export class BuilderPool {
       state: "queued",
       submittedAt: performance.now(),
       resolve,
+      ...(request.onQueue && { onQueue: request.onQueue }),
     };
     const signal = request.build.signal;
     signal?.addEventListener(
@@ -292,11 +303,13 @@ export class BuilderPool {
         if (job.state !== "queued") return; // a running build is canceled by runBuild
         group.queue.splice(group.queue.indexOf(job), 1);
         this.#finish(job, summaryWithoutEngine(buildId, "canceled"));
+        this.#reportQueue(group);
       },
       { once: true },
     );
     group.queue.push(job);
     this.#pump(group);
+    this.#reportQueue(group);
     return {
       buildId,
       result,
@@ -408,8 +421,23 @@ export class BuilderPool {
     return join(this.#options.stateDir, "snapshots", group.slug, "data");
   }
 
+  /** Tells each waiting build of the group its position, when it changed since last told. */
+  #reportQueue(group: Group): void {
+    for (const [index, job] of group.queue.entries()) {
+      if (job.reportedPosition === index + 1) continue;
+      job.reportedPosition = index + 1;
+      job.onQueue?.({ state: "queued", position: index + 1 });
+    }
+  }
+
   #pump(group: Group): void {
     if (this.#closed) return;
+    const before = group.queue.length;
+    this.#pumpQueue(group);
+    if (group.queue.length !== before) this.#reportQueue(group);
+  }
+
+  #pumpQueue(group: Group): void {
     if (group.route.kind === "remote") {
       const entry = this.#remotes.get(group.route.remote.id);
       while (entry && group.queue.length > 0) {
@@ -511,6 +539,7 @@ export class BuilderPool {
 
   #runRemote(entry: { remote: RemoteEngine; running: number }, job: Job): void {
     job.state = "running";
+    job.onQueue?.({ state: "running", engineId: entry.remote.id });
     entry.running += 1;
     const { remote } = entry;
     void (async () => {
@@ -533,6 +562,7 @@ export class BuilderPool {
   #run(engine: PoolEngine, job: Job): void {
     job.state = "running";
     job.engine = engine;
+    job.onQueue?.({ state: "running", engineId: engine.id });
     engine.running.add(job);
     clearTimeout(engine.idleTimer);
     const group = engine.group;

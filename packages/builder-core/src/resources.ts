@@ -257,6 +257,8 @@ export interface ResourceReading {
   cpuNs: number;
   memoryBytes: number;
   oomKills: number;
+  /** v1: times the memory limit was hit (memory.failcnt); an OOM kill needs at least one. */
+  limitHits?: number;
 }
 
 function statField(text: string, key: string): number | undefined {
@@ -278,15 +280,18 @@ export async function readCgroup(cgroup: EngineCgroup): Promise<ResourceReading>
       oomKills: statField(events ?? "", "oom_kill") ?? 0,
     };
   }
-  const [usage, memory, oom] = await Promise.all([
+  const [usage, memory, oom, failcnt] = await Promise.all([
     readFile(join(cgroup.dirs.cpuacct ?? "", "cpuacct.usage"), "utf8").catch(() => "0"),
     readFile(join(cgroup.dirs.memory ?? "", "memory.usage_in_bytes"), "utf8").catch(() => "0"),
     readFile(join(cgroup.dirs.memory ?? "", "memory.oom_control"), "utf8").catch(() => ""),
+    readFile(join(cgroup.dirs.memory ?? "", "memory.failcnt"), "utf8").catch(() => ""),
   ]);
+  const hits = Number.parseInt(failcnt.trim(), 10);
   return {
     cpuNs: Number(usage.trim()) || 0,
     memoryBytes: Number(memory.trim()) || 0,
     oomKills: statField(oom, "oom_kill") ?? 0,
+    ...(Number.isFinite(hits) && { limitHits: hits }),
   };
 }
 
@@ -439,12 +444,16 @@ export function startResourceSampler(
   let previous: { at: number; reading: ResourceReading } | undefined;
   let firstOomKills: number | undefined;
   let lastOomKills = 0;
+  let firstLimitHits: number | undefined;
+  let lastLimitHits: number | undefined;
   let pending: Promise<void> = Promise.resolve();
   const take = async () => {
     const at = performance.now();
     const reading = await read();
     firstOomKills ??= reading.oomKills;
     lastOomKills = reading.oomKills;
+    firstLimitHits ??= reading.limitHits;
+    lastLimitHits = reading.limitHits;
     peak = Math.max(peak, reading.memoryBytes);
     if (previous) {
       const wallNs = (at - previous.at) * 1e6;
@@ -471,7 +480,13 @@ export function startResourceSampler(
       await pending;
       const limits = "cgroup" in source ? source.cgroup.limits : source.limits;
       let oomKilled = lastOomKills > (firstOomKills ?? 0);
-      if (!oomKilled && "cgroup" in source && source.cgroup.version === "v1") {
+      // the kernel log is read (~10 ms, synchronously) only when the limit was hit meanwhile:
+      // no hit, no OOM kill; an unreadable counter reads it anyway
+      const limitHit =
+        firstLimitHits === undefined ||
+        lastLimitHits === undefined ||
+        lastLimitHits > firstLimitHits;
+      if (!oomKilled && limitHit && "cgroup" in source && source.cgroup.version === "v1") {
         oomKilled = kernelLogOomKills(source.cgroup.path, startedMicros) > 0;
       }
       return {

@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -50,4 +52,44 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Debian's docker-registry (distribution 2.8) on loopback, storing under `dir`; engines push to
+ * it over plain HTTP (127.0.0.0/8 registries are insecure-allowed by default).
+ */
+export async function startRegistry(dir: string): Promise<{ port: number; child: ChildProcess }> {
+  const binary = "/usr/bin/docker-registry";
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} not found: install Debian's docker-registry package`);
+  }
+  const port = await freePort();
+  const config = join(dir, "registry.yml");
+  await writeFile(
+    config,
+    [
+      "version: 0.1",
+      "log:",
+      "  level: warn",
+      "storage:",
+      "  filesystem:",
+      `    rootdirectory: ${join(dir, "registry")}`,
+      "http:",
+      `  addr: 127.0.0.1:${port}`,
+      "",
+    ].join("\n"),
+  );
+  const child = spawn(binary, ["serve", config], { stdio: "ignore" });
+  const up = await waitUntil(async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}/v2/`)).status === 200;
+    } catch {
+      return false;
+    }
+  }, 10_000);
+  if (!up) {
+    child.kill("SIGKILL");
+    throw new Error(`docker-registry did not answer on 127.0.0.1:${port}`);
+  }
+  return { port, child };
 }

@@ -49,7 +49,9 @@ async function* ndjson(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown
 
 /** The project to build: --project, else the token's own project, else the org's only one. */
 async function pickProject(client: ApiClient, asked: string | undefined): Promise<string> {
-  if (asked) return (await client.project(asked)).project.slug;
+  // the build request names the project itself (id or slug) and answers 404 naming it when the
+  // token cannot see it: asking first would cost a round trip on every build
+  if (asked) return asked;
   const { token, projects } = await client.projects();
   const only = projects[0];
   if (only && (token.scope === "project" || projects.length === 1)) return only.slug;
@@ -90,9 +92,18 @@ export async function runBuildCommand(
 
   const credentials = await resolveCredentials(options, env);
   const client = clientFor(credentials);
-  const project = await pickProject(client, credentials.project);
-
+  // packing starts now: the first MiB of the tar is read while the project is looked up
   const packed = await packContext({ contextDir, dockerfilePath });
+  // a read error while nothing consumes the stream yet must not crash the command: the upload
+  // below reports it
+  packed.stream.on("error", () => undefined);
+  let project: string;
+  try {
+    project = await pickProject(client, credentials.project);
+  } catch (error) {
+    packed.stream.destroy();
+    throw error;
+  }
   const query = new URLSearchParams({ dockerfile: packed.dockerfileName });
   for (const tag of options.tag) query.append("tag", tag);
   if (options.platform) query.set("platform", options.platform);

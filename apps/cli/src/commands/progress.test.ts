@@ -97,6 +97,40 @@ describe("plain progress", () => {
     expect(JSON.parse(out)).toEqual({ type: "summary", summary });
   });
 
+  it("prints the queue time, context size and peak memory, and warns of an out-of-memory kill", () => {
+    const text = formatSummary({
+      ...summary,
+      queuedMs: 4_200,
+      context: { bytes: 1_250_000, fileCount: 203 },
+      resources: {
+        peakMemoryBytes: 180_000_000,
+        memoryLimitBytes: 4_000_000_000,
+        oomKilled: false,
+      },
+    });
+    expect(text).toContain(
+      "queued 4.2s · context 1.3 MB (203 files) · peak memory 180.0 MB of 4.0 GB",
+    );
+    expect(text).not.toContain("OUT OF MEMORY");
+    const oom = formatSummary({
+      ...summary,
+      status: "failed",
+      resources: { peakMemoryBytes: 400_000_000, memoryLimitBytes: 402_653_184, oomKilled: true },
+      error: { kind: "out-of-memory", message: "killed" },
+    });
+    expect(oom).toContain("OUT OF MEMORY: a step was killed at the builder's limit");
+    expect(oom).toContain("Build #7 failed: out-of-memory: killed");
+  });
+
+  it("shows each change of queue position", () => {
+    const { out } = render("plain", [
+      { type: "queued", platform: "linux/amd64", position: 2 },
+      { type: "queued", platform: "linux/amd64", position: 1 },
+      { type: "started", platform: "linux/amd64", engineId: "e1" },
+    ]);
+    expect(out).toBe("queued: position 2\nqueued: position 1\nbuilding on e1\n");
+  });
+
   it("says why a build failed", () => {
     expect(
       formatSummary({

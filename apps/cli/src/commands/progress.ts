@@ -25,6 +25,16 @@ export interface StreamSummary {
   imageId?: string;
   imageSize?: number;
   tags: string[];
+  /** The context the engine used (after .dockerignore). */
+  context?: { bytes: number; fileCount: number };
+  /** The builders' peak memory and limit; oomKilled when a step was killed for memory. */
+  resources?: {
+    peakMemoryBytes: number | null;
+    memoryLimitBytes: number | null;
+    oomKilled: boolean;
+  };
+  /** Multi-platform push: the manifest list pushed under each tag. */
+  manifestLists?: { tag: string; digest: string }[];
   steps: { name: string; platform: string; durationMs: number; cached: boolean }[];
   error?: { kind: string; message: string };
 }
@@ -95,6 +105,25 @@ export function formatSummary(summary: StreamSummary, top = 5): string {
     }
   }
   lines.push("");
+  const facts: string[] = [];
+  if (summary.queuedMs >= 1000) facts.push(`queued ${formatDuration(summary.queuedMs)}`);
+  if (summary.context) {
+    facts.push(
+      `context ${formatBytes(summary.context.bytes)} (${summary.context.fileCount} files)`,
+    );
+  }
+  const resources = summary.resources;
+  if (resources?.peakMemoryBytes) {
+    const limit = resources.memoryLimitBytes
+      ? ` of ${formatBytes(resources.memoryLimitBytes)}`
+      : "";
+    facts.push(`peak memory ${formatBytes(resources.peakMemoryBytes)}${limit}`);
+  }
+  if (resources?.oomKilled) facts.push("OUT OF MEMORY: a step was killed at the builder's limit");
+  if (facts.length > 0) lines.push(facts.join(" · "));
+  for (const list of summary.manifestLists ?? []) {
+    lines.push(`manifest list ${list.tag} → ${list.digest.slice(0, 19)}`);
+  }
   const head = `Build #${summary.number}`;
   if (summary.status === "succeeded") {
     const ratio = Math.round(summary.cacheHitRatio * 100);

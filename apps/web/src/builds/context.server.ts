@@ -1,10 +1,18 @@
 import { createWriteStream } from "node:fs";
-import { copyFile, lstat, mkdir, symlink, utimes } from "node:fs/promises";
-import { join } from "node:path";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { rename, rm } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import tar from "tar-stream";
+import {
+  type ContextStats,
+  ContextTarScanner,
+  ContextTooLargeError as CoreContextTooLargeError,
+  dockerignoreFor,
+  filterContextTar,
+  InvalidContextTarError,
+  ignoreRulesOf,
+  safeTarPath,
+} from "@slipway/builder-core";
 
 /** The uploaded context went past the server's limit (the upload is cut off there). */
 export class ContextTooLargeError extends Error {
@@ -25,143 +33,96 @@ export class InvalidContextError extends Error {
   }
 }
 
-export interface ExtractedContext {
+export interface ReceivedContext {
   /** Tar bytes received (after gunzip when the upload was gzipped). */
   bytes: number;
-  fileCount: number;
-  fileBytes: number;
+  /** What the engine will use, after .dockerignore (as the engine applies it too). */
+  stats: ContextStats;
+  /** The Dockerfile's text, when the tar holds it at the path asked for. */
+  dockerfileText?: string;
+  /** The .dockerignore that applies to that Dockerfile, when there is one. */
+  dockerignoreText?: string;
+  /** Names at the top of the context, sorted (for error messages). */
+  topLevel: string[];
 }
 
-export interface ExtractContextOptions {
-  /** An empty folder to write into. */
-  dir: string;
+export interface ReceiveContextOptions {
+  /** Where to keep the tar (created, mode 0600); the build sends it to the engine as it is. */
+  file: string;
   /** Tar bytes past which the upload is refused; 0 turns the limit off. */
   maxBytes: number;
   gzip?: boolean;
+  /** The Dockerfile's path inside the context. */
+  dockerfile: string;
 }
 
 /** `a/./b/` → `a/b`; rejects absolute names and `..` (an entry must stay inside the context). */
 export function safeEntryName(raw: string): string | undefined {
-  if (raw.startsWith("/") || raw.includes("\0")) {
-    throw new InvalidContextError(`the context tar has an absolute path: ${JSON.stringify(raw)}`);
+  try {
+    return safeTarPath(raw);
+  } catch (error) {
+    throw new InvalidContextError((error as Error).message);
   }
-  const parts = raw.split("/").filter((part) => part !== "" && part !== ".");
-  if (parts.includes("..")) {
-    throw new InvalidContextError(
-      `the context tar has a path that leaves the context: ${JSON.stringify(raw)}`,
-    );
-  }
-  return parts.length === 0 ? undefined : parts.join("/");
 }
 
 /**
- * Streams a context tar (the request body) into `dir`: nothing is held in memory but the entry
- * being written. Symlinks are recreated as links (never followed while extracting: an entry
- * under a symlinked folder is refused), hard links become copies, devices and fifos are skipped.
+ * Streams a context tar (the request body) into one file while reading its headers: the size
+ * limit is enforced as bytes arrive, entries that would leave the context are refused, and the
+ * Dockerfile and .dockerignore are kept for the checks before the build. Nothing is unpacked:
+ * the engine gets this tar unchanged (unpacking to a folder and packing it again cost more than
+ * the rest of a warm build; see bench/builds), unless it holds files .dockerignore leaves out
+ * (the CLI never sends them; another client may): then it is copied without them.
  */
-export async function extractContext(
+export async function receiveContext(
   body: ReadableStream<Uint8Array> | NodeJS.ReadableStream,
-  options: ExtractContextOptions,
-): Promise<ExtractedContext> {
-  const stats: ExtractedContext = { bytes: 0, fileCount: 0, fileBytes: 0 };
-  const { maxBytes } = options;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      stats.bytes += chunk.length;
-      if (maxBytes > 0 && stats.bytes > maxBytes) {
-        callback(new ContextTooLargeError(maxBytes));
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
+  options: ReceiveContextOptions,
+): Promise<ReceivedContext> {
+  const { maxBytes, dockerfile } = options;
   const source =
     body instanceof ReadableStream
       ? Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>)
       : Readable.from(body as AsyncIterable<Uint8Array>);
-  const extract = tar.extract();
-  const links = new Set<string>();
-  const files = new Set<string>();
-
-  const checkParents = (name: string) => {
-    const parts = name.split("/");
-    for (let i = 1; i <= parts.length; i++) {
-      const prefix = parts.slice(0, i).join("/");
-      if (links.has(prefix)) {
-        throw new InvalidContextError(
-          `the context tar writes ${JSON.stringify(name)} through the symlink ${JSON.stringify(prefix)}`,
-        );
-      }
-    }
-  };
-
-  const consume = async () => {
-    for await (const entry of extract) {
-      const header = entry.header;
-      const name = safeEntryName(header.name);
-      if (!name) {
-        entry.resume();
-        continue;
-      }
-      checkParents(name);
-      const path = join(options.dir, name);
-      const mode = (header.mode ?? 0o644) & 0o777;
-      switch (header.type) {
-        case "directory":
-          await mkdir(path, { recursive: true, mode: mode | 0o700 });
-          entry.resume();
-          break;
-        case "file":
-        case "contiguous-file": {
-          await mkdir(join(path, ".."), { recursive: true });
-          await pipeline(entry, createWriteStream(path, { mode }));
-          if (header.mtime) await utimes(path, header.mtime, header.mtime).catch(() => undefined);
-          stats.fileCount += 1;
-          stats.fileBytes += header.size ?? 0;
-          files.add(name);
-          break;
-        }
-        case "symlink":
-          await mkdir(join(path, ".."), { recursive: true });
-          if (await lstat(path).catch(() => undefined)) {
-            throw new InvalidContextError(`the context tar has ${JSON.stringify(name)} twice`);
-          }
-          await symlink(header.linkname ?? "", path);
-          links.add(name);
-          entry.resume();
-          break;
-        case "link": {
-          const target = safeEntryName(header.linkname ?? "");
-          if (!target || !files.has(target)) {
-            throw new InvalidContextError(
-              `the context tar hard-links ${JSON.stringify(name)} to a file it does not hold`,
-            );
-          }
-          await mkdir(join(path, ".."), { recursive: true });
-          await copyFile(join(options.dir, target), path);
-          files.add(name);
-          entry.resume();
-          break;
-        }
-        default:
-          // devices, fifos: not part of a build context
-          entry.resume();
-      }
-    }
-  };
-
+  const scanner = new ContextTarScanner({
+    ...(maxBytes > 0 && { maxBytes }),
+    capture: [dockerfile, ".dockerignore", `${dockerfile}.dockerignore`],
+  });
+  const sink = createWriteStream(options.file, { mode: 0o600 });
   const streams: NodeJS.ReadWriteStream[] = options.gzip ? [createGunzip()] : [];
-  const piping = pipeline(source, ...(streams as [NodeJS.ReadWriteStream]), counter, extract);
-  const consuming = consume();
   try {
-    await Promise.all([piping, consuming]);
+    await pipeline(source, ...(streams as [NodeJS.ReadWriteStream]), scanner, sink);
   } catch (error) {
     source.destroy();
-    extract.destroy();
-    await Promise.allSettled([piping, consuming]);
-    if (error instanceof ContextTooLargeError || error instanceof InvalidContextError) throw error;
+    if (error instanceof CoreContextTooLargeError) throw new ContextTooLargeError(maxBytes);
+    if (error instanceof InvalidContextTarError) throw new InvalidContextError(error.message);
     const reason = error instanceof Error ? error.message : String(error);
     throw new InvalidContextError(`could not read the context tar: ${reason}`);
   }
-  return stats;
+  const dockerignoreText = dockerignoreFor(scanner.captured, dockerfile);
+  const dockerfileBytes = scanner.captured.get(dockerfile);
+  if (!dockerfileBytes && scanner.files.some((file) => file.name === dockerfile)) {
+    throw new InvalidContextError(`${dockerfile} is larger than 1 MiB; is it really a Dockerfile?`);
+  }
+  const rules = ignoreRulesOf(dockerignoreText);
+  const alwaysSent = [dockerfile, ".dockerignore"];
+  const stats = scanner.stats(rules, alwaysSent);
+  if (stats.ignoredCount > 0) {
+    // a client that did not apply .dockerignore (the CLI does): the engine would not either
+    const filtered = `${options.file}.filtered`;
+    try {
+      await filterContextTar(options.file, filtered, rules, alwaysSent);
+      await rename(filtered, options.file);
+    } catch (error) {
+      await rm(filtered, { force: true });
+      throw new InvalidContextError(
+        `could not leave out the .dockerignore'd files: ${(error as Error).message}`,
+      );
+    }
+  }
+  return {
+    bytes: scanner.bytes,
+    stats,
+    ...(dockerfileBytes && { dockerfileText: dockerfileBytes.toString("utf8") }),
+    ...(dockerignoreText !== undefined && { dockerignoreText }),
+    topLevel: [...scanner.topLevel].sort(),
+  };
 }

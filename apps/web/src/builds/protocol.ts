@@ -32,21 +32,46 @@ export interface StreamSummary {
   number: number;
   status: BuildFinalStatus;
   durationMs: number;
+  /** startedAt − queuedAt (waiting for a builder, and for it to start). */
   queuedMs: number;
+  queuedAt?: string;
+  startedAt?: string | null;
   stepCount: number;
   cachedStepCount: number;
   cacheHitRatio: number;
   imageId?: string;
+  /** Bytes of the image (several platforms: the largest). */
   imageSize?: number;
   tags: string[];
+  /** The context the engine used: file bytes and count after .dockerignore, largest paths. */
+  context?: {
+    bytes: number;
+    fileCount: number;
+    /** The tar as uploaded (headers included). */
+    tarBytes: number;
+    largest: { path: string; kind: "file" | "dir"; bytes: number }[];
+  };
+  /** The builders' memory and CPU over the build (null where nothing was sampled). */
+  resources?: {
+    peakMemoryBytes: number | null;
+    memoryLimitBytes: number | null;
+    oomKilled: boolean;
+    samples: { t: number; platform: string; cpuPercent: number; memoryBytes: number }[];
+  };
+  /** Multi-platform push: the manifest list pushed under each tag. */
+  manifestLists?: { tag: string; digest: string }[];
   platforms: {
     platform: string;
     status: BuildFinalStatus;
     engineId?: string;
+    /** When it started on its builder (platforms run in parallel). */
+    startedAt?: string;
     durationMs: number;
     stepCount: number;
     cachedStepCount: number;
     imageId?: string;
+    imageSize?: number;
+    peakMemoryBytes?: number;
     /** Built under QEMU emulation (a foreign platform with no remote native engine). */
     emulated?: boolean;
     /** Where it ran: a local engine, a remote native engine, or locally under emulation. */

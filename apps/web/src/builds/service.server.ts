@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type BuildEvent,
   BuilderPool,
+  type BuilderSize,
   type BuildStep,
   type CacheUsage,
+  type ContextStats,
   cacheUsage,
   ensureBaseImage,
   type PoolBuild,
@@ -13,6 +15,7 @@ import {
   type PoolSettingsInput,
   type PruneResult,
   pruneCache,
+  pushManifestList,
   registerQemuBinfmt,
 } from "@slipway/builder-core";
 import { allocateBuildNumber, type Db } from "@slipway/db";
@@ -35,6 +38,11 @@ export interface BuildServiceOptions {
   sink: BuildEventSink;
   /** Pool defaults (projects' own settings are applied per build). */
   poolSettings?: PoolSettingsInput;
+  /**
+   * What each project builder size means on this server (default: builder-core's BUILDER_SIZES):
+   * an operator can define its own tiers; tests use a tiny one to provoke an out-of-memory kill.
+   */
+  builderSizes?: Partial<Record<"SMALL" | "MEDIUM" | "LARGE", BuilderSize>>;
 }
 
 export interface StartBuildInput {
@@ -50,11 +58,13 @@ export interface StartBuildInput {
   };
   /** `secret` is the request's bearer token, passed on to ingest with the build's events. */
   trigger: { tokenId: string; name: string; secret?: string };
-  /** The extracted context; deleted once the build is over. */
-  contextDir: string;
-  contextStats: { bytes: number; fileCount: number; fileBytes: number };
+  /** The uploaded context tar, sent to the engine as it is; deleted once the build is over. */
+  contextTar: string;
+  /** Tar bytes received, and what the engine uses of them (after .dockerignore). */
+  contextStats: { bytes: number } & ContextStats;
   dockerfile: string;
   dockerfileText: string;
+  dockerignoreText?: string;
   tags: string[];
   platforms: string[];
   target?: string;
@@ -69,6 +79,25 @@ export interface StartBuildInput {
 interface ActiveBuild {
   orgId: string;
   controller: AbortController;
+  /** The pool's builds, one per platform, once submitted (their queue positions are live). */
+  handles?: { platform: string; handle: PoolBuild }[];
+}
+
+/** Where a build waits: per platform, its position in its builder's queue (1 = next). */
+export interface BuildQueueState {
+  platform: string;
+  state: "queued" | "running" | "done";
+  position: number | null;
+}
+
+/** `[{ path, kind, bytes }]`, largest first: the top files and the top folders of a context. */
+export function contextLargest(stats: Pick<ContextStats, "largestFiles" | "largestDirectories">) {
+  return [
+    ...stats.largestFiles.map((entry) => ({ ...entry, kind: "file" as const })),
+    ...stats.largestDirectories.map((entry) => ({ ...entry, kind: "dir" as const })),
+  ]
+    .sort((a, b) => b.bytes - a.bytes)
+    .map(({ path, kind, bytes }) => ({ path, kind, bytes }));
 }
 
 const LEVEL_RANK: Record<Finding["level"], number> = { error: 0, warning: 1, info: 2, style: 3 };
@@ -131,17 +160,29 @@ export class BuildService {
     return this.#pool;
   }
 
-  /** A fresh folder for an uploaded context under `$SLIPWAY_STATE_DIR/contexts`. */
-  async newContextDir(): Promise<string> {
+  /** A fresh path for an uploaded context tar under `$SLIPWAY_STATE_DIR/contexts`. */
+  async newContextFile(): Promise<string> {
     const parent = join(this.#options.stateDir, "contexts");
     await mkdir(parent, { recursive: true, mode: 0o700 });
-    return mkdtemp(join(parent, "ctx-"));
+    return join(parent, `ctx-${randomUUID()}.tar`);
+  }
+
+  /** Per platform, whether an active build of the org waits and where; undefined when not here. */
+  queueState(orgId: string, buildId: string): BuildQueueState[] | undefined {
+    const active = this.#active.get(buildId);
+    if (!active || active.orgId !== orgId || !active.handles) return undefined;
+    return active.handles.map(({ platform, handle }) => ({
+      platform,
+      state: handle.state,
+      position: handle.state === "queued" ? (handle.queuePosition ?? null) : null,
+    }));
   }
 
   /** Creates the Build row (QUEUED) and returns the NDJSON stream that runs and follows it. */
   async start(input: StartBuildInput): Promise<{ buildId: string; stream: ReadableStream }> {
     if (this.#closed) throw new Error("the server is shutting down");
     const { db } = this.#options;
+    await (await import("../billing/build-gate.server")).assertBuildAllowed(db, input.org);
     const queuedAt = new Date();
     const build = await db.$transaction(async (tx) => {
       const number = await allocateBuildNumber(tx, input.project.id);
@@ -158,6 +199,10 @@ export class BuildService {
           triggeredBy: input.trigger.name,
           triggeredByTokenId: input.trigger.tokenId,
           queuedAt,
+          // what the engine gets is known from the upload already
+          contextBytes: BigInt(input.contextStats.fileBytes),
+          contextFileCount: input.contextStats.fileCount,
+          contextLargest: contextLargest(input.contextStats),
         },
         select: { id: true, number: true },
       });
@@ -172,6 +217,12 @@ export class BuildService {
       if (!open) return;
       try {
         streamController.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        if (event.type === "summary") {
+          // the summary is the last event: the client is done now, while telemetry is still
+          // being sent and the context deleted
+          open = false;
+          streamController.close();
+        }
       } catch {
         open = false;
       }
@@ -198,7 +249,7 @@ export class BuildService {
       })
       .finally(async () => {
         this.#active.delete(build.id);
-        await rm(input.contextDir, { recursive: true, force: true }).catch(() => undefined);
+        await rm(input.contextTar, { force: true }).catch(() => undefined);
         if (open) {
           open = false;
           try {
@@ -244,7 +295,11 @@ export class BuildService {
         tags: input.tags,
         dockerfile: input.dockerfile,
       },
-      context: input.contextStats,
+      context: {
+        bytes: input.contextStats.bytes,
+        fileCount: input.contextStats.fileCount,
+        fileBytes: input.contextStats.fileBytes,
+      },
     });
 
     const fail = async (kind: string, message: string, status: BuildFinalStatus = "failed") => {
@@ -298,9 +353,7 @@ export class BuildService {
 
     // 1. lint, before anything runs
     if (input.lint || input.lintFailOn) {
-      const dockerignore = await readFile(join(input.contextDir, ".dockerignore"), "utf8").catch(
-        () => null,
-      );
+      const dockerignore = input.dockerignoreText ?? null;
       const findings = lint(input.dockerfileText, { dockerignore });
       const failOn = input.lintFailOn;
       const blocking = failOn
@@ -358,11 +411,12 @@ export class BuildService {
       autoscalingEnabled: input.project.autoscalingEnabled,
       buildsPerBuilder: input.project.buildsPerBuilder,
       maxBuilders: input.project.maxBuilders,
-      builderSize: input.project.builderSize.toLowerCase() as Lowercase<
-        typeof input.project.builderSize
-      >,
+      builderSize:
+        this.#options.builderSizes?.[input.project.builderSize] ??
+        (input.project.builderSize.toLowerCase() as Lowercase<typeof input.project.builderSize>),
       cacheSizeLimitBytes: input.project.cacheSizeLimitBytes,
     });
+    const multiPush = input.push === true && input.platforms.length > 1;
     let startedAt: Date | undefined;
     let dbChain: Promise<unknown> = Promise.resolve();
     const markRunning = () => {
@@ -396,9 +450,18 @@ export class BuildService {
       handle: pool.submit({
         projectId: input.project.id,
         platform,
+        // the pool says when the position changes and when a builder takes the build (the row
+        // says RUNNING once the build starts on it: a builder still starting is queue time)
+        onQueue: (state) =>
+          emit(
+            state.state === "queued"
+              ? { type: "queued", platform, position: state.position }
+              : { type: "started", platform, engineId: state.engineId },
+          ),
         build: {
-          contextDir: input.contextDir,
+          contextTar: input.contextTar,
           dockerfile: input.dockerfile,
+          dockerfileText: input.dockerfileText,
           tags: input.tags,
           buildArgs: input.buildArgs,
           ...(input.target && { target: input.target }),
@@ -429,44 +492,48 @@ export class BuildService {
         },
       }),
     }));
+    const active = this.#active.get(build.id);
+    if (active) active.handles = handles;
 
-    // queue positions and starts are polled: the pool reports them as state, not events
-    const seen = new Map<string, { position?: number; started: boolean }>();
-    const watch = () => {
-      for (const { platform, handle } of handles) {
-        const state = seen.get(platform) ?? { started: false };
-        if (handle.state === "queued") {
-          const position = handle.queuePosition;
-          if (position !== undefined && position !== state.position) {
-            state.position = position;
-            emit({ type: "queued", platform, position });
-          }
-        } else if (!state.started) {
-          state.started = true;
-          markRunning();
-          emit({
-            type: "started",
-            platform,
-            ...(handle.engineId && { engineId: handle.engineId }),
-          });
-        }
-        seen.set(platform, state);
-      }
-    };
-    watch();
-    const timer = setInterval(watch, 200);
-    let results: PoolBuildResult[];
-    try {
-      results = await Promise.all(handles.map(({ handle }) => handle.result));
-    } finally {
-      clearInterval(timer);
-    }
+    const results: PoolBuildResult[] = await Promise.all(
+      handles.map(({ handle }) => handle.result),
+    );
     await dbChain.catch(() => undefined);
 
-    // 3. record and report the outcome
-    const finishedAt = new Date();
     const byPlatform = results.map((result, i) => ({ platform: input.platforms[i] ?? "", result }));
+
+    // 3. multi-platform push: each platform pushed its image under the tags; now each tag gets
+    // a manifest list naming them all (it replaces whichever platform's image was pushed last)
+    let manifestLists: { tag: string; digest: string }[] | undefined;
+    let manifestError: { kind: string; message: string } | undefined;
+    if (multiPush && results.every((r) => r.status === "succeeded")) {
+      manifestLists = [];
+      for (const tag of input.tags) {
+        emit({
+          type: "phase",
+          platform: input.platforms.join(","),
+          phase: "pushing-manifest-list",
+        });
+        const pushed = await pushManifestList({
+          tag,
+          manifests: byPlatform.map(({ platform, result }) => ({
+            platform,
+            digest: result.pushed?.find((entry) => entry.tag === tag)?.digest ?? "",
+          })),
+          signal,
+        });
+        if (!pushed.ok) {
+          manifestError = { kind: pushed.error.kind, message: pushed.error.message };
+          break;
+        }
+        manifestLists.push({ tag, digest: pushed.digest });
+      }
+    }
+
+    // 4. record and report the outcome
+    const finishedAt = new Date();
     const statusOf = (): BuildFinalStatus => {
+      if (manifestError) return "failed";
       if (results.some((r) => r.status === "failed")) return "failed";
       if (results.some((r) => r.status === "canceled")) return "canceled";
       return "succeeded";
@@ -475,18 +542,51 @@ export class BuildService {
     const stepCount = results.reduce((n, r) => n + r.stepCount, 0);
     const cachedStepCount = results.reduce((n, r) => n + r.cachedStepCount, 0);
     const durationMs = Math.max(0, ...results.map((r) => r.durationMs));
-    const queuedMs = Math.max(0, ...results.map((r) => r.queuedMs));
+    // requested to started: waiting for a builder (and for it to start), and linting
+    const queuedMs = startedAt
+      ? Math.max(0, startedAt.getTime() - queuedAt.getTime())
+      : Math.max(0, ...results.map((r) => r.queuedMs));
     const failed = byPlatform.find(({ result }) => result.status === "failed" && result.error);
-    const error = failed?.result.error
-      ? {
-          kind: failed.result.error.kind,
-          message:
-            input.platforms.length > 1
-              ? `${failed.platform}: ${failed.result.error.message}`
-              : failed.result.error.message,
-        }
-      : undefined;
+    const error = manifestError
+      ? manifestError
+      : failed?.result.error
+        ? {
+            kind: failed.result.error.kind,
+            message:
+              input.platforms.length > 1
+                ? `${failed.platform}: ${failed.result.error.message}`
+                : failed.result.error.message,
+          }
+        : undefined;
     const imageId = results.length === 1 ? results[0]?.imageId : undefined;
+    // samples of every platform on one time line: ms since the build (its first platform) started
+    const origin = (startedAt ?? finishedAt).getTime();
+    const resourceSamples = byPlatform
+      .flatMap(({ platform, result }) => {
+        const offset = Date.parse(result.startedAt) - origin;
+        return (result.resources?.samples ?? []).map((sample) => ({
+          t: Math.max(0, Math.round(sample.t + offset)),
+          platform,
+          cpuPercent: sample.cpuPercent,
+          memoryBytes: sample.memoryBytes,
+        }));
+      })
+      .sort((a, b) => a.t - b.t);
+    const largest = (values: (number | undefined)[]) => {
+      const known = values.filter((value): value is number => value !== undefined);
+      return known.length > 0 ? Math.max(...known) : undefined;
+    };
+    const peakMemoryBytes = largest(results.map((r) => r.resources?.peakMemoryBytes));
+    const memoryLimitBytes = largest(results.map((r) => r.resources?.limits?.memoryBytes));
+    const oomKilled = results.some((r) => r.resources?.oomKilled === true);
+    // one platform: its image; several: the largest of them
+    const imageSizeBytes = largest(results.map((r) => r.imageSize));
+    const context = {
+      bytes: input.contextStats.fileBytes,
+      fileCount: input.contextStats.fileCount,
+      tarBytes: input.contextStats.bytes,
+      largest: contextLargest(input.contextStats),
+    };
     await db.build.update({
       where: { id: build.id },
       data: {
@@ -499,6 +599,12 @@ export class BuildService {
         cacheHitRatio: stepCount === 0 ? null : cachedStepCount / stepCount,
         imageDigest: imageId ?? null,
         error: error ? `${error.kind}: ${error.message}` : null,
+        emulated: results.some((r) => r.emulated),
+        resourceSamples,
+        memoryLimitBytes: memoryLimitBytes === undefined ? null : BigInt(memoryLimitBytes),
+        peakMemoryBytes: peakMemoryBytes === undefined ? null : BigInt(peakMemoryBytes),
+        oomKilled,
+        imageSizeBytes: imageSizeBytes === undefined ? null : BigInt(imageSizeBytes),
       },
     });
     if (error) emit({ type: "error", ...error });
@@ -521,21 +627,33 @@ export class BuildService {
       status,
       durationMs,
       queuedMs,
+      queuedAt: queuedAt.toISOString(),
+      startedAt: startedAt?.toISOString() ?? null,
       stepCount,
       cachedStepCount,
       cacheHitRatio: stepCount === 0 ? 0 : cachedStepCount / stepCount,
       ...(imageId && { imageId }),
-      ...(results.length === 1 &&
-        results[0]?.imageSize !== undefined && { imageSize: results[0].imageSize }),
+      ...(imageSizeBytes !== undefined && { imageSize: imageSizeBytes }),
       tags: input.tags,
+      context,
+      resources: {
+        peakMemoryBytes: peakMemoryBytes ?? null,
+        memoryLimitBytes: memoryLimitBytes ?? null,
+        oomKilled,
+        samples: resourceSamples,
+      },
+      ...(manifestLists && { manifestLists }),
       platforms: byPlatform.map(({ platform, result }) => ({
         platform,
         status: result.status,
         ...(result.engineId && { engineId: result.engineId }),
+        startedAt: result.startedAt,
         durationMs: result.durationMs,
         stepCount: result.stepCount,
         cachedStepCount: result.cachedStepCount,
         ...(result.imageId && { imageId: result.imageId }),
+        ...(result.imageSize !== undefined && { imageSize: result.imageSize }),
+        ...(result.resources && { peakMemoryBytes: result.resources.peakMemoryBytes }),
         emulated: result.emulated,
         ...(result.route && { route: result.route }),
         ...(result.pushed && { pushed: result.pushed }),
