@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAuditCommand } from "./audit.ts";
 import { runBuildCommand } from "./build.ts";
 import { runLogin } from "./login.ts";
 import { runProjects } from "./projects.ts";
@@ -45,4 +46,6 @@ export function registerApiCommands(program: Command, env: NodeJS.ProcessEnv = p
     .action(async (path: string, options: Parameters<typeof runBuildCommand>[1]) => {
       process.exitCode = await runBuildCommand(path, options, env);
     });
+
+  registerAuditCommand(program, env);
 }

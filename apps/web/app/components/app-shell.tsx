@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Form, Link, NavLink } from "react-router";
 import type { Permission } from "../../src/auth/permissions";
 import { ROLE_LABELS } from "../../src/auth/permissions";
+import { SpendAlertBanner } from "../../src/billing/spend-banner";
 import type { OrgShell } from "../../src/presenters/orgs.server";
 
 export interface ShellData extends OrgShell {
@@ -108,7 +109,36 @@ export function AppShell({ shell, children }: { shell: ShellData; children: Reac
               </NavLink>
             ))
           )}
+          {shell.can["project.create"] ? (
+            <NavLink to={`${base}/projects/new`} end className={navClass}>
+              <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+                <path
+                  d="M8 3v10M3 8h10"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.3"
+                  strokeLinecap="round"
+                />
+              </svg>
+              New project
+            </NavLink>
+          ) : null}
           <p className="nav__section">Organization</p>
+          {shell.can["runner.read"] ? (
+            <NavLink to={`${base}/runners`} className={navClass}>
+              <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+                <path
+                  d="M2.5 4.5h11v7h-11zM5 7l1.5 1.5L5 10M8 10h3"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.3"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                />
+              </svg>
+              Runners
+            </NavLink>
+          ) : null}
           <NavLink to={`${base}/members`} className={navClass}>
             <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
               <path
@@ -135,6 +165,21 @@ export function AppShell({ shell, children }: { shell: ShellData; children: Reac
               API tokens
             </NavLink>
           ) : null}
+          {shell.can["audit.read"] ? (
+            <NavLink to={`${base}/audit`} className={navClass}>
+              <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+                <path
+                  d="M4 1.5h6l3 3v10H4zM10 1.5v3h3M6 8h5M6 10.5h5M6 13h3"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.3"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                />
+              </svg>
+              Audit log
+            </NavLink>
+          ) : null}
           <NavLink to={`${base}/settings`} className={navClass}>
             <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
               <path
@@ -147,6 +192,20 @@ export function AppShell({ shell, children }: { shell: ShellData; children: Reac
             </svg>
             Settings
           </NavLink>
+          {shell.can["billing.read"] ? (
+            <NavLink to={`${base}/billing`} className={navClass}>
+              <svg viewBox="0 0 16 16" aria-hidden="true" className="nav__icon">
+                <path
+                  d="M2 4h12v8H2zM2 7h12M4.5 10h2"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.3"
+                  strokeLinecap="round"
+                />
+              </svg>
+              Billing
+            </NavLink>
+          ) : null}
         </nav>
         <div className="user-menu">
           <Link to="/account" className="user-menu__who" title="Your account and sessions">
@@ -162,7 +221,10 @@ export function AppShell({ shell, children }: { shell: ShellData; children: Reac
           </Form>
         </div>
       </aside>
-      <div className="content">{children}</div>
+      <div className="content">
+        <SpendAlertBanner orgSlug={shell.org.slug} />
+        {children}
+      </div>
     </div>
   );
 }

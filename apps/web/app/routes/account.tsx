@@ -15,6 +15,7 @@ import {
 import { fieldsOf } from "../../src/services/errors";
 import { firstOrgSlugOf } from "../../src/services/orgs.server";
 import { Field, FormError, type FormState, Notice } from "../components/forms";
+import { TableScroll } from "../components/table-scroll";
 import { formFailure } from "../lib/action.server";
 import type { Route } from "./+types/account";
 
@@ -147,7 +148,7 @@ export default function Account({ loaderData, actionData }: Route.ComponentProps
               </Form>
             ) : null}
           </div>
-          <div className="table-scroll">
+          <TableScroll label="Sessions">
             <table className="table" data-testid="sessions-table">
               <thead>
                 <tr>
@@ -189,7 +190,7 @@ export default function Account({ loaderData, actionData }: Route.ComponentProps
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
 
         <section className="card panel" aria-labelledby="password-title">

@@ -20,6 +20,7 @@ import {
 } from "../../src/services/members.server";
 import { CopyButton } from "../components/copy-button";
 import { FormError, type FormState, Notice } from "../components/forms";
+import { TableScroll } from "../components/table-scroll";
 import { formFailure } from "../lib/action.server";
 import { actorOf } from "../lib/org-action.server";
 import type { Route } from "./+types/members";
@@ -204,7 +205,7 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
         <h2 id="members-title" className="section-title panel__bar">
           {members.length} {members.length === 1 ? "member" : "members"}
         </h2>
-        <div className="table-scroll">
+        <TableScroll label="Members">
           <table className="table" data-testid="members-table">
             <thead>
               <tr>
@@ -272,7 +273,7 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       {canInvite && invites.length > 0 ? (
@@ -280,7 +281,7 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
           <h2 id="invites-title" className="section-title panel__bar">
             Open invites
           </h2>
-          <div className="table-scroll">
+          <TableScroll label="Open invites">
             <table className="table">
               <thead>
                 <tr>
@@ -301,7 +302,7 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ) : null}
     </>

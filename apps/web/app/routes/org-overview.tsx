@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { Link, useRouteLoaderData } from "react-router";
 import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import { formatDuration, formatPercent, formatRelative, pluralize } from "../../src/format";
@@ -8,6 +8,7 @@ import { ErrorPage } from "../components/error-page";
 import { StatusBadge } from "../components/status-badge";
 import { notFound } from "../lib/errors";
 import type { Route } from "./+types/org-overview";
+import type { loader as orgLayoutLoader } from "./org-layout";
 
 export async function loader({ params, request }: Route.LoaderArgs) {
   const access = await requireOrgAccess(request, params.orgSlug, "build.read");
@@ -102,6 +103,9 @@ function ProjectCardView({
 
 export default function OrgOverviewPage({ loaderData }: Route.ComponentProps) {
   const { org, totals, projects, daily, window } = loaderData;
+  // The org layout already knows the role; a button only, the create page checks again.
+  const canCreateProject =
+    useRouteLoaderData<typeof orgLayoutLoader>("routes/org-layout")?.can["project.create"] ?? false;
   return (
     <>
       <header className="page-header">
@@ -146,7 +150,18 @@ export default function OrgOverviewPage({ loaderData }: Route.ComponentProps) {
           <h2 id="projects-title" className="section-title">
             Projects
           </h2>
-          <span className="muted">{pluralize(projects.length, "project")}</span>
+          <span className="muted">
+            {pluralize(projects.length, "project")}
+            {canCreateProject ? (
+              <Link
+                to={`/orgs/${org.slug}/projects/new`}
+                className="button button--small"
+                style={{ marginLeft: 12 }}
+              >
+                New project
+              </Link>
+            ) : null}
+          </span>
         </header>
         {projects.length === 0 ? (
           <div className="card empty-state">

@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { Form, Link } from "react-router";
 import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import {
@@ -8,10 +8,19 @@ import {
   formatTimestamp,
   pluralize,
 } from "../../src/format";
+import {
+  BUILD_STATUSES,
+  filtersQuery,
+  parseBuildFilters,
+} from "../../src/presenters/build-filters";
 import { isSlug, parsePageParam } from "../../src/presenters/params";
 import { getProjectBuilds } from "../../src/presenters/project-builds.server";
 import { ErrorPage } from "../components/error-page";
+import { ProjectTabs } from "../components/project-tabs";
 import { StatusBadge } from "../components/status-badge";
+import { useLivePolling } from "../components/use-live-polling";
+import "../components/build-insights.css";
+import { TableScroll } from "../components/table-scroll";
 import { badRequest, notFound } from "../lib/errors";
 import type { Route } from "./+types/project";
 
@@ -36,10 +45,20 @@ export async function loader({ params, request }: Route.LoaderArgs) {
     });
   }
 
+  const filterParam = parseBuildFilters(new URL(request.url).searchParams);
+  if (!filterParam.ok) {
+    throw badRequest({
+      title: "Invalid filter",
+      message: `The builds filter in this address is not valid: ${filterParam.message}.`,
+      back: { href: `/orgs/${orgSlug}/projects/${projectSlug}`, label: "Show all builds" },
+    });
+  }
+
   const result = await getProjectBuilds(getDb(), {
     orgSlug: access.org.slug,
     projectSlug,
     page: pageParam.page,
+    filters: filterParam.filters,
   });
   switch (result.kind) {
     case "org-not-found":
@@ -65,10 +84,13 @@ export const meta: Route.MetaFunction = ({ data }) => [
 ];
 
 export default function ProjectPage({ loaderData }: Route.ComponentProps) {
-  const { org, project, builds, pagination, now } = loaderData;
+  const { org, project, builds, pagination, now, filters, active } = loaderData;
+  const live = useLivePolling(active);
+  const base = `/orgs/${org.slug}/projects/${project.slug}`;
+  const filtered = Object.keys(filters).length > 0;
   const first = (pagination.page - 1) * pagination.pageSize + 1;
   const last = first + builds.length - 1;
-  const pageHref = (page: number) => (page === 1 ? "?" : `?page=${page}`);
+  const pageHref = (page: number) => filtersQuery(filters, page);
   return (
     <>
       <header className="page-header">
@@ -94,23 +116,105 @@ export default function ProjectPage({ loaderData }: Route.ComponentProps) {
             </li>
           </ul>
         </div>
+        <div className="page-header__aside">
+          <Link className="button button--secondary" to={`${base}/insights`}>
+            Insights
+          </Link>
+        </div>
       </header>
+      <ProjectTabs orgSlug={org.slug} projectSlug={project.slug} />
 
-      <section className="card panel panel--flush" aria-labelledby="builds-title">
+      <section className="card panel panel--flush insights-scope" aria-labelledby="builds-title">
         <header className="panel__header">
           <h2 id="builds-title" className="panel__title">
             Builds
           </h2>
-          <span className="muted">{pluralize(pagination.totalBuilds, "build")}</span>
+          <span className="muted">
+            {pluralize(pagination.totalBuilds, "build")}
+            {filtered ? " match" : ""}
+            {live ? <span className="live"> · live</span> : null}
+          </span>
         </header>
-        {builds.length === 0 ? (
+        <Form method="get" className="filters" aria-label="Filter builds">
+          <label>
+            Status
+            <select
+              name="status"
+              className="input input--small"
+              defaultValue={filters.status?.toLowerCase() ?? ""}
+            >
+              <option value="">Any</option>
+              {BUILD_STATUSES.map((s) => (
+                <option key={s} value={s.toLowerCase()}>
+                  {s.charAt(0) + s.slice(1).toLowerCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Platform
+            <select
+              name="platform"
+              className="input input--small"
+              defaultValue={filters.platform ?? ""}
+            >
+              <option value="">Any</option>
+              {project.platforms.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            From
+            <input
+              type="date"
+              name="from"
+              className="input input--small"
+              defaultValue={filters.from ?? ""}
+            />
+          </label>
+          <label>
+            To
+            <input
+              type="date"
+              name="to"
+              className="input input--small"
+              defaultValue={filters.to ?? ""}
+            />
+          </label>
+          <label>
+            Tag
+            <input
+              type="text"
+              name="tag"
+              className="input input--small"
+              placeholder="acme/api:main"
+              defaultValue={filters.tag ?? ""}
+            />
+          </label>
+          <button type="submit" className="button button--secondary button--small">
+            Filter
+          </button>
+          {filtered ? <Link to={base}>Clear</Link> : null}
+        </Form>
+        {builds.length === 0 && filtered ? (
+          <div className="empty-state">
+            <h3>No builds match</h3>
+            <p>
+              No build of {project.name} matches these filters.{" "}
+              <Link to={base}>Show all builds</Link>
+            </p>
+          </div>
+        ) : builds.length === 0 ? (
           <div className="empty-state">
             <h3>No builds yet</h3>
             <p>Builds of {project.name} will be listed here as soon as one is started.</p>
           </div>
         ) : (
           <>
-            <div className="table-scroll">
+            <TableScroll label="Builds">
               <table className="table" data-testid="builds-table">
                 <thead>
                   <tr>
@@ -131,7 +235,9 @@ export default function ProjectPage({ loaderData }: Route.ComponentProps) {
                 <tbody>
                   {builds.map((build) => (
                     <tr key={build.number}>
-                      <td className="mono strong">#{build.number}</td>
+                      <td className="mono strong">
+                        <Link to={`${base}/builds/${build.number}`}>#{build.number}</Link>
+                      </td>
                       <td>
                         <StatusBadge status={build.status} />
                       </td>
@@ -158,7 +264,7 @@ export default function ProjectPage({ loaderData }: Route.ComponentProps) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             <nav className="pagination" aria-label="Pagination">
               <span className="muted">
                 {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of{" "}

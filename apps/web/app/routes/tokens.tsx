@@ -13,6 +13,7 @@ import {
 } from "../../src/services/tokens.server";
 import { CopyButton } from "../components/copy-button";
 import { FormError, type FormState, Notice } from "../components/forms";
+import { TableScroll } from "../components/table-scroll";
 import { formFailure } from "../lib/action.server";
 import { actorOf } from "../lib/org-action.server";
 import type { Route } from "./+types/tokens";
@@ -213,7 +214,7 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
         {tokens.length === 0 ? (
           <p className="empty-state">No API tokens yet.</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label="API tokens">
             <table className="table" data-testid="tokens-table">
               <thead>
                 <tr>
@@ -270,7 +271,7 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </>

@@ -1,14 +1,15 @@
-import { lstat, readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import type { Build, Db } from "@slipway/db";
 import { parse as parseDockerfile } from "@slipway/lint";
+import { recordBuildStarted, recordTokenAudit } from "../audit/record.server";
 import {
   ContextTooLargeError,
-  extractContext,
   InvalidContextError,
+  type ReceivedContext,
+  receiveContext,
 } from "../builds/context.server";
 import { BuildOptionsError, lintThreshold, parseBuildOptions } from "../builds/options";
-import type { BuildService } from "../builds/service.server";
+import type { BuildQueueState, BuildService } from "../builds/service.server";
 import { authenticate } from "./auth.server";
 import { ApiError, jsonResponse } from "./http";
 import { listProjects, resolveProject } from "./projects.server";
@@ -49,7 +50,11 @@ export async function getProjectHandler(
 // ---------------------------------------------------------------------------------------------
 // Builds
 
-function apiBuild(build: Build) {
+const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
+
+/** The build as the API shows it; `queue` (per platform) while it waits here for a builder. */
+function apiBuild(build: Build, queue?: BuildQueueState[]) {
+  const waiting = queue?.filter((entry) => entry.position !== null) ?? [];
   return {
     id: build.id,
     number: build.number,
@@ -68,14 +73,35 @@ function apiBuild(build: Build) {
     cacheHitRatio: build.cacheHitRatio,
     imageDigest: build.imageDigest,
     error: build.error,
+    /** startedAt − queuedAt; null until it starts. */
+    queuedMs: build.startedAt ? build.startedAt.getTime() - build.queuedAt.getTime() : null,
+    /** Its place in the builder's queue (1 = next) while queued; null otherwise. */
+    queuePosition:
+      build.status === "QUEUED" && waiting.length > 0
+        ? Math.min(...waiting.map((entry) => entry.position ?? 0))
+        : null,
+    ...(queue && { queue }),
+    emulated: build.emulated,
+    context: {
+      bytes: toNumber(build.contextBytes),
+      fileCount: build.contextFileCount,
+      largest: build.contextLargest,
+    },
+    resources: {
+      memoryLimitBytes: toNumber(build.memoryLimitBytes),
+      peakMemoryBytes: toNumber(build.peakMemoryBytes),
+      oomKilled: build.oomKilled,
+      samples: build.resourceSamples,
+    },
+    imageSizeBytes: toNumber(build.imageSizeBytes),
   };
 }
 
 const TAR_TYPES = ["application/x-tar", "application/tar"];
 const GZIP_TYPES = ["application/gzip", "application/x-gzip", "application/tar+gzip"];
 
-async function contextListing(dir: string): Promise<string> {
-  const names = (await readdir(dir).catch(() => [] as string[])).sort();
+function contextListing(received: ReceivedContext): string {
+  const names = received.topLevel;
   if (names.length === 0) return "the context is empty";
   const shown = names.slice(0, 10).join(", ");
   return `the context holds ${shown}${names.length > 10 ? `, ... (${names.length} entries)` : ""}`;
@@ -83,7 +109,8 @@ async function contextListing(dir: string): Promise<string> {
 
 /**
  * POST /api/v1/projects/:project/builds (and POST /api/v1/builds?project=P). The body is the
- * context as a tar (`Content-Type: application/x-tar`, or gzipped), streamed to a temp folder;
+ * context as a tar (`Content-Type: application/x-tar`, or gzipped), streamed to a temp file as it
+ * comes (checked on the way: size limit, unsafe paths; the engine gets that file as it is);
  * options are in the query string. Bad input answers a 4xx; once the build is recorded, the
  * answer is an NDJSON stream of events (see src/builds/protocol.ts) ending with a `summary`.
  */
@@ -133,12 +160,17 @@ export async function createBuildHandler(
     );
   }
 
-  const dir = await deps.builds.newContextDir();
+  const file = await deps.builds.newContextFile();
   let started = false;
   try {
-    let stats: Awaited<ReturnType<typeof extractContext>>;
+    let received: ReceivedContext;
     try {
-      stats = await extractContext(request.body, { dir, maxBytes: limit, gzip });
+      received = await receiveContext(request.body, {
+        file,
+        maxBytes: limit,
+        gzip,
+        dockerfile: options.dockerfile,
+      });
     } catch (error) {
       if (error instanceof ContextTooLargeError) {
         throw new ApiError(413, "context-too-large", error.message);
@@ -149,17 +181,15 @@ export async function createBuildHandler(
       throw error;
     }
 
-    const dockerfilePath = join(dir, options.dockerfile);
-    const info = await lstat(dockerfilePath).catch(() => undefined);
-    if (!info?.isFile()) {
+    const dockerfileText = received.dockerfileText;
+    if (dockerfileText === undefined) {
       throw new ApiError(
         400,
         "dockerfile-missing",
-        `no Dockerfile at ${options.dockerfile} in the build context (${await contextListing(dir)}); ` +
+        `no Dockerfile at ${options.dockerfile} in the build context (${contextListing(received)}); ` +
           "name it with -f",
       );
     }
-    const dockerfileText = await readFile(dockerfilePath, "utf8");
     const problems = parseDockerfile(dockerfileText).problems;
     if (problems.length > 0) {
       throw new ApiError(400, "dockerfile-syntax", `${options.dockerfile} has a syntax error`, {
@@ -171,7 +201,7 @@ export async function createBuildHandler(
       });
     }
 
-    const { stream } = await deps.builds.start({
+    const { buildId, stream } = await deps.builds.start({
       org: { id: principal.orgId, slug: principal.orgSlug },
       project,
       trigger: {
@@ -179,10 +209,13 @@ export async function createBuildHandler(
         name: principal.tokenName,
         secret: /^Bearer\s+(\S+)/i.exec(request.headers.get("authorization") ?? "")?.[1],
       },
-      contextDir: dir,
-      contextStats: stats,
+      contextTar: file,
+      contextStats: { ...received.stats, bytes: received.bytes },
       dockerfile: options.dockerfile,
       dockerfileText,
+      ...(received.dockerignoreText !== undefined && {
+        dockerignoreText: received.dockerignoreText,
+      }),
       tags: options.tags,
       platforms: options.platforms,
       ...(options.target && { target: options.target }),
@@ -193,6 +226,13 @@ export async function createBuildHandler(
       ...(options.push && { push: true }),
     });
     started = true;
+    await recordBuildStarted(deps.db, request, principal, buildId, project, options).catch(
+      async (error: unknown) => {
+        // no build without its audit event
+        await deps.builds.cancel(principal.orgId, buildId).catch(() => undefined);
+        throw error;
+      },
+    );
     return new Response(stream, {
       status: 200,
       headers: {
@@ -202,7 +242,7 @@ export async function createBuildHandler(
       },
     });
   } finally {
-    if (!started) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    if (!started) await rm(file, { force: true }).catch(() => undefined);
   }
 }
 
@@ -237,7 +277,7 @@ export async function listBuildsHandler(
   const last = page.at(-1);
   return jsonResponse({
     project: { id: project.id, slug: project.slug },
-    builds: page.map(apiBuild),
+    builds: page.map((build) => apiBuild(build, deps.builds.queueState(principal.orgId, build.id))),
     nextBefore: rows.length > limit && last ? last.number : null,
   });
 }
@@ -262,8 +302,10 @@ export async function getBuildHandler(
   deps: ApiDeps,
   buildId: string,
 ): Promise<Response> {
-  const { build } = await findBuild(deps, request, buildId);
-  return jsonResponse({ build: apiBuild(build) });
+  const { principal, build } = await findBuild(deps, request, buildId);
+  return jsonResponse({
+    build: apiBuild(build, deps.builds.queueState(principal.orgId, build.id)),
+  });
 }
 
 /** POST /api/v1/builds/:id/cancel: 202 while the cancel takes effect, 409 when already over. */
@@ -281,6 +323,11 @@ export async function cancelBuildHandler(
       `build #${build.number} already finished (${build.status.toLowerCase()}); nothing to cancel`,
     );
   }
+  await recordTokenAudit(deps.db, request, principal, "build.cancelled", {
+    type: "build",
+    id: build.id,
+    name: `#${build.number}`,
+  });
   return jsonResponse(
     { build: { id: build.id, number: build.number }, status: outcome },
     outcome === "canceling" ? 202 : 200,
@@ -354,6 +401,14 @@ export async function cacheResetHandler(
       `the builder of ${project.slug} (${platform}) is not running; run a build to start it, then reset`,
     );
   }
+  await recordTokenAudit(
+    deps.db,
+    request,
+    principal,
+    "cache.reset",
+    { type: "project", id: project.id, name: project.slug },
+    { platform, deletedCount: result.deletedIds.length, reclaimedBytes: result.reclaimedBytes },
+  );
   return jsonResponse({
     project: { id: project.id, slug: project.slug },
     platform,

@@ -1,3 +1,4 @@
+import { listAuditEventsHandler, verifyAuditEventsHandler } from "../audit/api.server";
 import {
   type ApiDeps,
   cacheHandler,
@@ -38,6 +39,11 @@ const ROUTES: { pattern: RegExp; methods: Record<string, Handler> }[] = [
   },
   { pattern: /^builds$/, methods: { POST: (r, d) => createBuildHandler(r, d, undefined) } },
   { pattern: /^builds\/([^/]+)$/, methods: { GET: (r, d, [b]) => getBuildHandler(r, d, b ?? "") } },
+  { pattern: /^audit-events$/, methods: { GET: (r, d) => listAuditEventsHandler(r, d.db) } },
+  {
+    pattern: /^audit-events\/verify$/,
+    methods: { GET: (r, d) => verifyAuditEventsHandler(r, d.db) },
+  },
   {
     pattern: /^builds\/([^/]+)\/cancel$/,
     methods: { POST: (r, d, [b]) => cancelBuildHandler(r, d, b ?? "") },
@@ -59,3 +65,6 @@ export function handleApiRequest(request: Request, deps: ApiDeps): Promise<Respo
     throw new ApiError(404, "not-found", `no API endpoint at ${new URL(request.url).pathname}`);
   });
 }
+
+/** The endpoint table, read by tests that must cover every write route (audit coverage). */
+export const API_ROUTES: readonly { pattern: RegExp; methods: Record<string, unknown> }[] = ROUTES;

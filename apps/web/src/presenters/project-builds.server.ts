@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { type BuildFilters, buildFilterWhere } from "./build-filters";
 import type { BuildStatusName } from "./org-overview.server";
 
 export const BUILDS_PAGE_SIZE = 25;
@@ -26,6 +27,9 @@ export interface ProjectBuildsPage {
     maxBuilders: number | null;
   };
   builds: BuildRow[];
+  filters: BuildFilters;
+  /** A build of the project (not just of this page) is queued or running: the page polls. */
+  active: boolean;
   pagination: { page: number; pageSize: number; totalBuilds: number; totalPages: number };
 }
 
@@ -41,7 +45,13 @@ export type ProjectBuildsResult =
  */
 export async function getProjectBuilds(
   db: Db,
-  params: { orgSlug: string; projectSlug: string; page: number; pageSize?: number },
+  params: {
+    orgSlug: string;
+    projectSlug: string;
+    page: number;
+    pageSize?: number;
+    filters?: BuildFilters;
+  },
 ): Promise<ProjectBuildsResult> {
   const pageSize = params.pageSize ?? BUILDS_PAGE_SIZE;
   const org = await db.org.findUnique({
@@ -63,8 +73,15 @@ export async function getProjectBuilds(
   });
   if (!project) return { kind: "project-not-found", org: { slug: org.slug, name: org.name } };
 
-  const where = { orgId: org.id, projectId: project.id };
-  const totalBuilds = await db.build.count({ where });
+  const filters = params.filters ?? {};
+  const where = { orgId: org.id, projectId: project.id, ...buildFilterWhere(filters) };
+  const [totalBuilds, activeBuild] = await Promise.all([
+    db.build.count({ where }),
+    db.build.findFirst({
+      where: { orgId: org.id, projectId: project.id, status: { in: ["QUEUED", "RUNNING"] } },
+      select: { id: true },
+    }),
+  ]);
   const totalPages = Math.max(1, Math.ceil(totalBuilds / pageSize));
   if (params.page > totalPages) return { kind: "page-out-of-range", totalPages };
 
@@ -99,6 +116,8 @@ export async function getProjectBuilds(
         maxBuilders: project.settings?.maxBuilders ?? null,
       },
       builds: builds.map((build) => ({ ...build, createdAt: build.createdAt.toISOString() })),
+      filters,
+      active: activeBuild !== null,
       pagination: { page: params.page, pageSize, totalBuilds, totalPages },
     },
   };

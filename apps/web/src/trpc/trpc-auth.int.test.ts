@@ -1,12 +1,16 @@
 import {
   createApiToken,
+  createBuild,
   createProject,
   createTestDatabase,
+  ensurePlans,
   type TestDatabase,
 } from "@slipway/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can, type Permission, ROLES } from "../auth/permissions";
+import { setCacheEngines } from "../services/cache.server";
+import { setTelemetryQueryClient, TelemetryUnavailableError } from "../telemetry/query.server";
 import { callerFor, orgWithRoles, signedInUser } from "../testing/auth";
 import { seedReadModelFixture } from "../testing/fixtures";
 import { handleTrpcRequest } from "./handler.server";
@@ -21,13 +25,28 @@ let tokenIdA: string;
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedReadModelFixture(t.db);
+  await ensurePlans(t.db); // billing procedures need the plans
   a = await orgWithRoles(t.db, "org-a");
   b = await orgWithRoles(t.db, "org-b");
   const project = await createProject(t.db, { orgId: a.org.id, slug: "app" });
   tokenIdA = (await createApiToken(t.db, { orgId: a.org.id, projectId: project.id })).apiToken.id;
+  // Cache and runner procedures reach the builder pool and ingest: no builder runs, ingest is
+  // down (the procedures answer with that state; authorization is what this file checks).
+  setCacheEngines({
+    cacheUsage: async () => undefined,
+    resetCache: async () => undefined,
+    builders: async () => ({ engines: [], snapshots: [] }),
+  });
+  setTelemetryQueryClient({
+    get: async () => {
+      throw new TelemetryUnavailableError("ingest is not running in this test");
+    },
+  });
 });
 
 afterAll(async () => {
+  setCacheEngines(undefined);
+  setTelemetryQueryClient(undefined);
   await t?.drop();
 });
 
@@ -63,6 +82,45 @@ const CASES: Record<string, Case> = {
   "account.sessions": { kind: "authed", input: () => undefined },
   "account.revokeSession": { kind: "authed", input: () => ({ sessionId: "nope" }) },
   "account.revokeOtherSessions": { kind: "authed", input: () => undefined },
+  "audit.list": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "audit.facets": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "audit.verify": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "projects.create": { kind: "org", input: () => ({ orgSlug: "org-a", name: "" }) },
+  "projects.rename": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", projectSlug: "app", name: "" }),
+  },
+  "projects.delete": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", projectSlug: "app", confirm: "not its name" }),
+  },
+  "projects.settings": { kind: "org", input: () => ({ orgSlug: "org-a", projectSlug: "app" }) },
+  "projects.updateSettings": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", projectSlug: "app", settings: {} }),
+  },
+  "cache.get": { kind: "org", input: () => ({ orgSlug: "org-a", projectSlug: "app" }) },
+  "cache.reset": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", projectSlug: "app", platform: "linux/amd64" }),
+  },
+  "runners.overview": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "webhooks.setup": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "webhooks.rotateSecret": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "builds.list": { kind: "org", input: () => ({ orgSlug: "org-a", projectSlug: "app" }) },
+  "builds.get": { kind: "org", input: () => ({ orgSlug: "org-a", projectSlug: "app", number: 1 }) },
+  "billing.overview": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "billing.alerts": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
+  "billing.invoice": { kind: "org", input: () => ({ orgSlug: "org-a", invoiceId: "no-such" }) },
+  "billing.changePlan": { kind: "org", input: () => ({ orgSlug: "org-a", planCode: "no-such" }) },
+  "billing.updateSpendLimit": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", spendLimitCents: null, hardLimit: false }),
+  },
+  "billing.finalizeInvoice": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", invoiceId: "no-such" }),
+  },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<
@@ -179,6 +237,44 @@ describe("tRPC authorization", () => {
   });
 });
 
+describe("builds procedures", () => {
+  it("serve org A's builds to its viewer, and nothing of them through org B", async () => {
+    const project = await t.db.project.findFirstOrThrow({
+      where: { orgId: a.org.id, slug: "app" },
+    });
+    await createBuild(t.db, { project, status: "FAILED", tags: ["app:main"] });
+    const viewer = callerFor(t.db, a.users.VIEWER);
+    const list = await viewer.builds.list({ orgSlug: "org-a", projectSlug: "app" });
+    expect(list.builds.map((x) => x.status)).toEqual(["FAILED"]);
+    const filtered = await viewer.builds.list({
+      orgSlug: "org-a",
+      projectSlug: "app",
+      filters: { status: "succeeded" },
+    });
+    expect(filtered.builds).toEqual([]);
+    const bad = await errorOf(
+      viewer.builds.list({ orgSlug: "org-a", projectSlug: "app", filters: { status: "exploded" } }),
+    );
+    expect(bad?.code).toBe("BAD_REQUEST");
+    expect(bad?.message).toMatch(/status must be one of/);
+
+    const number = list.builds[0]?.number ?? 0;
+    const page = await viewer.builds.get({ orgSlug: "org-a", projectSlug: "app", number });
+    expect(page.build.number).toBe(number);
+    // Ingest is down in this file: the build is still served, the trace says why it is missing.
+    expect(page.trace).toEqual({ ok: false, reason: "ingest is not running in this test" });
+
+    // An owner of org B, asking through org B for org A's project slug and build number.
+    const outsider = callerFor(t.db, b.users.OWNER);
+    // Called one at a time: a second pending rejection would otherwise go unhandled.
+    const calls = [
+      () => outsider.builds.list({ orgSlug: "org-b", projectSlug: "app" }),
+      () => outsider.builds.get({ orgSlug: "org-b", projectSlug: "app", number }),
+    ];
+    for (const call of calls) expect((await errorOf(call()))?.code).toBe("NOT_FOUND");
+  });
+});
+
 describe("/api/trpc over HTTP", () => {
   const cookieOf = (token: string) => `__Host-slipway_session=${token}`;
 
@@ -234,5 +330,80 @@ describe("/api/trpc over HTTP", () => {
     const allowed = await handleTrpcRequest(request({ "sec-fetch-site": "same-origin" }), t.db);
     expect(allowed.status).toBe(200);
     expect((await t.db.org.findUniqueOrThrow({ where: { slug: "org-a" } })).name).toBe("Pwned");
+  });
+});
+
+describe("billing procedures", () => {
+  it("only owners and admins see billing, only owners change it, and no org reaches another's invoices", async () => {
+    // Org A: a finalised invoice of its own; org B: a draft one.
+    const invoiceA = await t.db.invoice.create({
+      data: {
+        orgId: a.org.id,
+        periodStart: new Date("2026-01-01T00:00:00Z"),
+        periodEnd: new Date("2026-02-01T00:00:00Z"),
+        status: "FINALIZED",
+        finalizedAt: new Date("2026-02-01T06:00:00Z"),
+        lineItems: [],
+        subtotalCents: 4_200,
+        totalCents: 4_200,
+      },
+    });
+    const ownerA = callerFor(t.db, a.users.OWNER);
+    const ownerB = callerFor(t.db, b.users.OWNER);
+    const seen = await ownerA.billing.overview({ orgSlug: "org-a" });
+    expect(seen.invoices.map((i) => i.id)).toEqual([invoiceA.id]);
+    expect(
+      (await callerFor(t.db, a.users.ADMIN).billing.overview({ orgSlug: "org-a" })).org.slug,
+    ).toBe("org-a");
+    for (const role of ["MEMBER", "VIEWER"] as const) {
+      const error = await errorOf(
+        callerFor(t.db, a.users[role]).billing.overview({ orgSlug: "org-a" }),
+      );
+      expect(error?.code, role).toBe("FORBIDDEN");
+    }
+    const adminChange = await errorOf(
+      callerFor(t.db, a.users.ADMIN).billing.changePlan({ orgSlug: "org-a", planCode: "team" }),
+    );
+    expect(adminChange?.code).toBe("FORBIDDEN");
+    // Org B's owner asks for org A's invoice through org B: like a missing one.
+    const cross = await errorOf(
+      ownerB.billing.invoice({ orgSlug: "org-b", invoiceId: invoiceA.id }),
+    );
+    expect(cross?.code).toBe("NOT_FOUND");
+    const crossFinalize = await errorOf(
+      ownerB.billing.finalizeInvoice({ orgSlug: "org-b", invoiceId: invoiceA.id }),
+    );
+    expect(crossFinalize?.code).toBe("NOT_FOUND");
+    expect((await ownerB.billing.overview({ orgSlug: "org-b" })).invoices).toEqual([]);
+    // Org B's limit does not touch org A's subscription.
+    await ownerB.billing.updateSpendLimit({
+      orgSlug: "org-b",
+      spendLimitCents: 100,
+      hardLimit: true,
+    });
+    expect((await ownerA.billing.overview({ orgSlug: "org-a" })).hardLimit).toBe(false);
+  });
+
+  it("answers BAD_REQUEST naming the field, and audits each change once", async () => {
+    const owner = callerFor(t.db, a.users.OWNER);
+    const bad = await errorOf(owner.billing.changePlan({ orgSlug: "org-a", planCode: "platinum" }));
+    expect(bad?.code).toBe("BAD_REQUEST");
+    expect(bad?.message).toBe('no plan "platinum"');
+    const fractional = await errorOf(
+      owner.billing.updateSpendLimit({ orgSlug: "org-a", spendLimitCents: 1.5, hardLimit: false }),
+    );
+    expect(fractional?.code).toBe("BAD_REQUEST");
+    expect(fractional?.message).toContain("spendLimitCents");
+    const count = () =>
+      t.db.auditEvent.count({ where: { orgId: a.org.id, action: { startsWith: "billing." } } });
+    const before = await count();
+    await owner.billing.changePlan({ orgSlug: "org-a", planCode: "business" });
+    await owner.billing.updateSpendLimit({
+      orgSlug: "org-a",
+      spendLimitCents: 50_000,
+      hardLimit: false,
+    });
+    expect(await count()).toBe(before + 2);
+    expect((await owner.billing.overview({ orgSlug: "org-a" })).plan.code).toBe("business");
   });
 });

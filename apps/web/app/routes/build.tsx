@@ -1,0 +1,517 @@
+import { useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { requireOrgAccess } from "../../src/auth/session.server";
+import { getDb } from "../../src/db.server";
+import { formatDuration, formatPercent, formatTimestamp, pluralize } from "../../src/format";
+import { formatBytes } from "../../src/insights/format-bytes";
+import { parseBuildNumber } from "../../src/presenters/build-lookup.server";
+import {
+  type BuildPage,
+  getBuildPage,
+  type StepDetail,
+} from "../../src/presenters/build-page.server";
+import { isSlug } from "../../src/presenters/params";
+import { BuildWaterfall } from "../components/build-waterfall";
+import { ErrorPage } from "../components/error-page";
+import { ResourceCharts } from "../components/resource-chart";
+import { StatusBadge } from "../components/status-badge";
+import { TelemetryUnavailable } from "../components/telemetry-unavailable";
+import { useLivePolling } from "../components/use-live-polling";
+import { badRequest, notFound } from "../lib/errors";
+import type { Route } from "./+types/build";
+
+export async function loader({ params, request }: Route.LoaderArgs) {
+  const { orgSlug, projectSlug } = params;
+  const access = await requireOrgAccess(request, orgSlug, "build.read");
+  const projectHref = `/orgs/${orgSlug}/projects/${projectSlug}`;
+  const number = parseBuildNumber(params.number);
+  if (number === null) {
+    throw badRequest({
+      title: "Invalid build number",
+      message: `“${params.number}” is not a build number: build numbers are whole numbers starting at 1.`,
+      back: { href: projectHref, label: "Back to the builds" },
+    });
+  }
+  const projectMissing = (orgName: string) =>
+    notFound({
+      title: "Project not found",
+      message: `${orgName} has no project “${projectSlug}”.`,
+      back: { href: `/orgs/${orgSlug}`, label: `Back to ${orgName}` },
+    });
+  if (!isSlug(projectSlug)) throw projectMissing(access.org.name);
+  const result = await getBuildPage(getDb(), { orgSlug: access.org.slug, projectSlug, number });
+  switch (result.kind) {
+    case "org-not-found":
+      throw notFound({ title: "Organization not found", message: `No organization “${orgSlug}”.` });
+    case "project-not-found":
+      throw projectMissing(result.org.name);
+    case "build-not-found":
+      throw notFound({
+        title: "Build not found",
+        message: `${result.project.name} has no build #${number}.`,
+        back: { href: projectHref, label: `Back to ${result.project.name}` },
+      });
+    case "ok":
+      return result.data;
+  }
+}
+
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: data ? `#${data.build.number} · ${data.project.name} · Slipway` : "Slipway" },
+];
+
+const TABS = [
+  { id: "steps", label: "Steps" },
+  { id: "lint", label: "Lint" },
+  { id: "context", label: "Context" },
+  { id: "resources", label: "CPU & memory" },
+] as const;
+type Tab = (typeof TABS)[number]["id"];
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Summary({ data }: { data: BuildPage }) {
+  const { build } = data;
+  return (
+    <section className="card panel" aria-label="Build summary">
+      <dl className="build-facts">
+        <Fact label="Duration">{formatDuration(build.durationMs)}</Fact>
+        <Fact label="Queue time">{formatDuration(build.queueMs)}</Fact>
+        <Fact label="Cache hits">
+          {formatPercent(build.cacheHitRatio)}{" "}
+          <span className="muted">
+            ({build.cachedStepCount}/{build.stepCount})
+          </span>
+        </Fact>
+        <Fact label="Platforms">
+          {build.platforms.join(", ") || "—"}
+          {build.emulated ? <span className="muted"> (emulated)</span> : null}
+        </Fact>
+        <Fact label="Image size">{formatBytes(build.imageSizeBytes)}</Fact>
+        <Fact label="Triggered by">{build.triggeredBy}</Fact>
+        <Fact label="Dockerfile">
+          <span className="mono">{build.dockerfilePath}</span>
+          {build.target ? <span className="muted"> → {build.target}</span> : null}
+        </Fact>
+        <Fact label="Tags">
+          {build.tags.length === 0 ? "—" : <span className="mono">{build.tags.join(", ")}</span>}
+        </Fact>
+      </dl>
+      {build.error ? (
+        <pre className="code-block" style={{ marginTop: 12 }}>
+          {build.error}
+        </pre>
+      ) : null}
+    </section>
+  );
+}
+
+function StepPanel({
+  step,
+  historyHref,
+}: {
+  step: StepDetail | null;
+  historyHref: (name: string) => string;
+}) {
+  if (!step) {
+    return (
+      <aside className="card panel step-detail" aria-label="Step detail">
+        <h2 className="panel__title">Step detail</h2>
+        <p className="muted">
+          Select a step in the waterfall to see its timing against its usual duration.
+        </p>
+      </aside>
+    );
+  }
+  const delta =
+    step.durationMs !== null && step.p50Ms !== null ? step.durationMs - step.p50Ms : null;
+  return (
+    <aside className="card panel step-detail" aria-label="Step detail" data-testid="step-detail">
+      <h2 className="panel__title">Step detail</h2>
+      <pre>{step.name}</pre>
+      <dl>
+        <dt>Stage</dt>
+        <dd>{step.lane}</dd>
+        <dt>Dockerfile line</dt>
+        <dd>{step.dockerfileLine ?? "— (not a Dockerfile instruction)"}</dd>
+        <dt>Duration</dt>
+        <dd>{step.cached ? "cached" : formatDuration(step.durationMs)}</dd>
+        <dt>p50 (30 days)</dt>
+        <dd>
+          {formatDuration(step.p50Ms)}
+          {delta !== null && !step.cached ? (
+            <span className={delta > 0 ? "slower" : "faster"}>
+              {" "}
+              ({delta > 0 ? "+" : "−"}
+              {formatDuration(Math.abs(delta))})
+            </span>
+          ) : null}
+        </dd>
+        <dt>Cached</dt>
+        <dd>{step.cached ? "yes" : "no"}</dd>
+        <dt>Critical path</dt>
+        <dd>{step.critical ? "yes" : "no"}</dd>
+        <dt>Started</dt>
+        <dd>{step.startedAt ? formatTimestamp(step.startedAt) : "did not start"}</dd>
+      </dl>
+      {step.error ? (
+        <>
+          <h3 className="panel__title">Error</h3>
+          <pre>{step.error}</pre>
+        </>
+      ) : null}
+      <p className="muted" style={{ fontSize: 12 }}>
+        Step logs are not kept with build telemetry; the CLI prints them while the build runs.
+      </p>
+      <Link to={historyHref(step.label)}>History of this step (last 50 builds)</Link>
+    </aside>
+  );
+}
+
+function WhySlowPanel({ data }: { data: BuildPage }) {
+  if (!data.trace.ok) return null;
+  const { whySlow, criticalMs } = data.trace.data;
+  return (
+    <section className="card panel" aria-labelledby="why-title" data-testid="why-slow">
+      <header className="panel__header">
+        <h2 id="why-title" className="panel__title">
+          Why was this slow?
+        </h2>
+        <span className="muted">critical path {formatDuration(criticalMs)}</span>
+      </header>
+      {whySlow.misses.length === 0 ? (
+        <p className="muted">Every Dockerfile step came from the cache.</p>
+      ) : (
+        <>
+          <h3 className="section-title" style={{ fontSize: 13 }}>
+            Where the cache was lost
+          </h3>
+          <ul className="why-list">
+            {whySlow.misses.map((m) => (
+              <li key={m.lane + m.digest}>
+                <strong>{m.lane}</strong>: <code>{m.name}</code>
+                {m.dockerfileLine !== null ? (
+                  <span className="muted"> (line {m.dockerfileLine})</span>
+                ) : null}{" "}
+                <span className="muted">
+                  after {pluralize(m.cachedBefore, "cached step")}, {pluralize(m.ranAfter, "step")}{" "}
+                  ran
+                </span>
+                <div>{m.reason}</div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {whySlow.overBaseline.length > 0 ? (
+        <>
+          <h3 className="section-title" style={{ fontSize: 13, marginTop: 16 }}>
+            Steps most over their usual time
+          </h3>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Step</th>
+                <th scope="col" className="num">
+                  This build
+                </th>
+                <th scope="col" className="num">
+                  p50 (30 days)
+                </th>
+                <th scope="col" className="num">
+                  Over
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {whySlow.overBaseline.map((s) => (
+                <tr key={s.digest}>
+                  <td className="mono">{s.name}</td>
+                  <td className="num mono">{formatDuration(s.durationMs)}</td>
+                  <td className="num mono">{formatDuration(s.p50Ms)}</td>
+                  <td className="num mono slower">
+                    +{formatDuration(s.overMs)}
+                    {s.ratio !== null ? ` (${s.ratio.toFixed(1)}×)` : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      {data.trace.data.baselineError ? (
+        <p className="muted">Usual step times unavailable: {data.trace.data.baselineError}</p>
+      ) : null}
+    </section>
+  );
+}
+
+function StepsTab({ data }: { data: BuildPage }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const base = `/orgs/${data.org.slug}/projects/${data.project.slug}`;
+  if (!data.trace.ok) return <TelemetryUnavailable what="Build trace" reason={data.trace.reason} />;
+  const { waterfall, steps } = data.trace.data;
+  if (steps.length === 0) {
+    return (
+      <div className="card empty-state">
+        <h3>No steps recorded</h3>
+        <p>
+          {data.build.status === "QUEUED"
+            ? "The build is waiting for a builder."
+            : "This build sent no step telemetry (it may have ended before BuildKit started)."}
+        </p>
+      </div>
+    );
+  }
+  const step = steps.find((s) => s.digest === selected) ?? null;
+  return (
+    <div className="build-layout">
+      <section className="card panel" aria-labelledby="waterfall-title">
+        <header className="panel__header">
+          <h2 id="waterfall-title" className="panel__title">
+            Steps
+          </h2>
+          <span className="muted">
+            {pluralize(steps.length, "step")} · {formatDuration(waterfall.totalMs)}
+          </span>
+        </header>
+        <BuildWaterfall waterfall={waterfall} selected={selected} onSelect={setSelected} />
+      </section>
+      <StepPanel
+        step={step}
+        historyHref={(name) => `${base}/steps?name=${encodeURIComponent(name)}`}
+      />
+    </div>
+  );
+}
+
+function LintTab({ data }: { data: BuildPage }) {
+  if (!data.lint.ok) return <TelemetryUnavailable what="Lint findings" reason={data.lint.reason} />;
+  const { findings } = data.lint.data;
+  return (
+    <section className="card panel" aria-labelledby="lint-title" data-testid="lint">
+      <header className="panel__header">
+        <h2 id="lint-title" className="panel__title">
+          Lint findings
+        </h2>
+        <span className="muted">{pluralize(findings.length, "finding")}</span>
+      </header>
+      <p className="muted">{data.dockerfileNote}</p>
+      {findings.length === 0 ? (
+        <p>No lint findings for this build (or it was built without linting).</p>
+      ) : (
+        <ul className="lint-list">
+          {findings.map((f) => (
+            <li key={`${f.file}:${f.line}:${f.code}`}>
+              <span className={`lint-level lint-level--${f.level}`}>{f.level}</span>
+              <strong className="mono">{f.code}</strong>{" "}
+              <span className="mono muted">
+                {f.file}:{f.line}
+              </span>
+              <div>{f.message}</div>
+              {f.rule ? (
+                <details>
+                  <summary>Why this matters</summary>
+                  <p>{f.rule.explanation}</p>
+                  {f.rule.fix ? <p>Fix: {f.rule.fix}</p> : null}
+                  {f.rule.url ? (
+                    <a href={f.rule.url} rel="noreferrer" target="_blank">
+                      Reference
+                    </a>
+                  ) : null}
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ContextTab({ data }: { data: BuildPage }) {
+  const { context } = data.build;
+  if (context.bytes === null) {
+    return (
+      <div className="card empty-state">
+        <h3>No context recorded</h3>
+        <p>
+          This build did not report the context it sent (older CLI, or it failed before upload).
+        </p>
+      </div>
+    );
+  }
+  return (
+    <section className="card panel" aria-labelledby="context-title" data-testid="context">
+      <header className="panel__header">
+        <h2 id="context-title" className="panel__title">
+          Context sent
+        </h2>
+        <span className="muted">
+          {formatBytes(context.bytes)} ·{" "}
+          {context.fileCount === null ? "—" : pluralize(context.fileCount, "file")}
+        </span>
+      </header>
+      <table className="table">
+        <caption className="visually-hidden">Largest paths of the build context</caption>
+        <thead>
+          <tr>
+            <th scope="col">Path</th>
+            <th scope="col">Kind</th>
+            <th scope="col" className="num">
+              Size
+            </th>
+            <th scope="col" className="num">
+              Share
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {context.largest.map((e) => (
+            <tr key={`${e.kind}:${e.path}`}>
+              <td className="mono">{e.path}</td>
+              <td className="muted">{e.kind}</td>
+              <td className="num mono">{formatBytes(e.bytes)}</td>
+              <td className="num mono">
+                {formatPercent(context.bytes ? e.bytes / context.bytes : null)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function ResourcesTab({ data }: { data: BuildPage }) {
+  const { resources } = data.build;
+  return (
+    <section className="card panel" aria-labelledby="resources-title" data-testid="resources">
+      <header className="panel__header">
+        <h2 id="resources-title" className="panel__title">
+          Builder CPU and memory
+        </h2>
+        <span className="muted">
+          peak {formatBytes(resources.peakMemoryBytes)} of {formatBytes(resources.memoryLimitBytes)}
+        </span>
+      </header>
+      {resources.oomKilled ? (
+        <div className="warning-banner" role="alert">
+          Out of memory: the builder hit its memory limit during this build and a process was
+          killed. Use a larger builder size, or lower the parallelism of the heavy step.
+        </div>
+      ) : null}
+      {resources.samples.length === 0 ? (
+        <p className="muted">This build recorded no CPU or memory samples.</p>
+      ) : (
+        <ResourceCharts samples={resources.samples} memoryLimitBytes={resources.memoryLimitBytes} />
+      )}
+    </section>
+  );
+}
+
+export default function BuildRoute({ loaderData }: Route.ComponentProps) {
+  const data = loaderData;
+  const { build, org, project, neighbours } = data;
+  const [searchParams] = useSearchParams();
+  const tab: Tab = TABS.find((t) => t.id === searchParams.get("tab"))?.id ?? "steps";
+  const live = useLivePolling(build.status === "RUNNING" || build.status === "QUEUED");
+  const base = `/orgs/${org.slug}/projects/${project.slug}`;
+  return (
+    <div className="insights-scope">
+      <header className="page-header">
+        <div>
+          <p className="breadcrumb">
+            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
+            <span aria-hidden="true"> / </span>
+            <Link to={base}>{project.name}</Link>
+            <span aria-hidden="true"> / </span>
+            Builds
+          </p>
+          <h1 className="page-title">
+            Build #{build.number} <StatusBadge status={build.status} />
+          </h1>
+          <p className="muted">
+            {build.gitBranch ? <span className="mono">{build.gitBranch} </span> : null}
+            {build.gitCommit ? (
+              <span className="mono">{build.gitCommit.slice(0, 7)} · </span>
+            ) : null}
+            queued {formatTimestamp(build.queuedAt)}
+            {live ? <span className="live"> · live</span> : null}
+          </p>
+        </div>
+        <div className="page-header__aside" style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+          {neighbours.previous !== null ? (
+            <>
+              <Link
+                className="button button--secondary button--small"
+                to={`${base}/builds/${neighbours.previous}`}
+              >
+                ← #{neighbours.previous}
+              </Link>
+              <Link
+                className="button button--secondary button--small"
+                to={`${base}/builds/compare?a=${neighbours.previous}&b=${build.number}`}
+              >
+                Compare with #{neighbours.previous}
+              </Link>
+            </>
+          ) : null}
+          {neighbours.next !== null ? (
+            <Link
+              className="button button--secondary button--small"
+              to={`${base}/builds/${neighbours.next}`}
+            >
+              #{neighbours.next} →
+            </Link>
+          ) : null}
+          <a
+            className="button button--secondary button--small"
+            href={`${base}/builds/${build.number}/trace.json`}
+            download={`build-${build.number}-otlp.json`}
+          >
+            Export trace (OTLP)
+          </a>
+        </div>
+      </header>
+
+      <Summary data={data} />
+
+      <nav className="build-tabs" aria-label="Build sections">
+        {TABS.map((t) => (
+          <Link
+            key={t.id}
+            to={t.id === "steps" ? "?" : `?tab=${t.id}`}
+            aria-current={tab === t.id ? "page" : undefined}
+            preventScrollReset
+          >
+            {t.label}
+            {t.id === "lint" && data.lint.ok ? ` (${data.lint.data.findings.length})` : ""}
+            {t.id === "resources" && build.resources.oomKilled ? " ⚠ OOM" : ""}
+          </Link>
+        ))}
+      </nav>
+
+      {tab === "steps" ? (
+        <>
+          <WhySlowPanel data={data} />
+          <StepsTab data={data} />
+        </>
+      ) : null}
+      {tab === "lint" ? <LintTab data={data} /> : null}
+      {tab === "context" ? <ContextTab data={data} /> : null}
+      {tab === "resources" ? <ResourcesTab data={data} /> : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  return <ErrorPage error={error} />;
+}

@@ -1,0 +1,359 @@
+/** The build page's read model: the build row, its trace laid out, why it was slow, lint. */
+import { rules as lintRules } from "@slipway/lint";
+import { z } from "zod";
+import type { Db } from "../db.server";
+import { criticalPath } from "../insights/critical-path";
+import { type BuildStep, laneOf, normalizeStepName, stepDurationMs } from "../insights/steps";
+import { layoutWaterfall, type Waterfall } from "../insights/waterfall";
+import { type WhySlow, whySlow } from "../insights/why-slow";
+import {
+  fetchBuildLint,
+  fetchBuildSteps,
+  fetchStepBaselines,
+  findProject,
+  type ProjectRef,
+  type Telemetry,
+  telemetry,
+} from "./build-lookup.server";
+import type { BuildStatusName } from "./org-overview.server";
+
+const contextEntry = z.object({
+  path: z.string(),
+  kind: z.enum(["file", "dir"]),
+  bytes: z.coerce.number(),
+});
+const resourceSample = z.object({
+  t: z.coerce.number(),
+  platform: z.string().nullable().optional(),
+  cpuPercent: z.coerce.number(),
+  memoryBytes: z.coerce.number(),
+});
+export type ContextEntry = z.output<typeof contextEntry>;
+export type ResourceSample = z.output<typeof resourceSample>;
+
+export interface BuildHeader {
+  id: string;
+  number: number;
+  status: BuildStatusName;
+  platforms: string[];
+  tags: string[];
+  emulated: boolean;
+  triggeredBy: string;
+  gitBranch: string | null;
+  gitCommit: string | null;
+  target: string | null;
+  dockerfilePath: string;
+  createdAt: string;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  /** startedAt - queuedAt, or the wait so far for a queued build. */
+  queueMs: number | null;
+  stepCount: number;
+  cachedStepCount: number;
+  cacheHitRatio: number | null;
+  imageDigest: string | null;
+  imageSizeBytes: number | null;
+  error: string | null;
+  context: { bytes: number | null; fileCount: number | null; largest: ContextEntry[] };
+  resources: {
+    samples: ResourceSample[];
+    memoryLimitBytes: number | null;
+    peakMemoryBytes: number | null;
+    oomKilled: boolean;
+  };
+}
+
+export interface StepDetail {
+  digest: string;
+  name: string;
+  label: string;
+  lane: string;
+  stage: string | null;
+  platform: string | null;
+  dockerfileLine: number | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  durationMs: number | null;
+  /** That step's p50 in the project over 30 days (executed runs), when known. */
+  p50Ms: number | null;
+  cached: boolean;
+  critical: boolean;
+  error: string | null;
+}
+
+export interface LintFinding {
+  code: string;
+  level: string;
+  line: number;
+  message: string;
+  file: string;
+  rule: { message: string; explanation: string; url: string | null; fix: string | null } | null;
+}
+
+export interface BuildTrace {
+  waterfall: Waterfall;
+  steps: StepDetail[];
+  criticalMs: number;
+  whySlow: WhySlow;
+  /** Why the step p50s are missing, when they are. */
+  baselineError: string | null;
+}
+
+export interface BuildPage extends Omit<ProjectRef, "org" | "project"> {
+  org: { slug: string; name: string };
+  project: { slug: string; name: string };
+  build: BuildHeader;
+  neighbours: { previous: number | null; next: number | null };
+  trace: Telemetry<BuildTrace>;
+  lint: Telemetry<{ findings: LintFinding[] }>;
+  /** Why the Dockerfile text cannot be shown beside the findings. */
+  dockerfileNote: string;
+}
+
+export type BuildPageResult =
+  | { kind: "ok"; data: BuildPage }
+  | { kind: "org-not-found" }
+  | { kind: "project-not-found"; org: { slug: string; name: string } }
+  | {
+      kind: "build-not-found";
+      org: { slug: string; name: string };
+      project: { slug: string; name: string };
+    };
+
+const RULES = new Map(lintRules.map((r) => [r.code, r]));
+
+const toNum = (v: bigint | number | null) => (v === null ? null : Number(v));
+
+/** The Build row as the page shows it. */
+export function buildHeaderOf(
+  row: {
+    id: string;
+    number: number;
+    status: BuildStatusName;
+    platforms: string[];
+    tags: string[];
+    emulated: boolean;
+    triggeredBy: string;
+    gitBranch: string | null;
+    gitCommit: string | null;
+    target: string | null;
+    dockerfilePath: string;
+    createdAt: Date;
+    queuedAt: Date;
+    startedAt: Date | null;
+    finishedAt: Date | null;
+    durationMs: number | null;
+    stepCount: number;
+    cachedStepCount: number;
+    cacheHitRatio: number | null;
+    imageDigest: string | null;
+    imageSizeBytes: bigint | null;
+    error: string | null;
+    contextBytes: bigint | null;
+    contextFileCount: number | null;
+    contextLargest: unknown;
+    resourceSamples: unknown;
+    memoryLimitBytes: bigint | null;
+    peakMemoryBytes: bigint | null;
+    oomKilled: boolean;
+  },
+  now: Date,
+): BuildHeader {
+  // Json columns are written by builders of any version: anything malformed shows as "none".
+  const largest = z.array(contextEntry).safeParse(row.contextLargest ?? []);
+  const samples = z.array(resourceSample).safeParse(row.resourceSamples ?? []);
+  const queueEnd = row.startedAt ?? (row.status === "QUEUED" ? now : row.finishedAt);
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    platforms: row.platforms,
+    tags: row.tags,
+    emulated: row.emulated,
+    triggeredBy: row.triggeredBy,
+    gitBranch: row.gitBranch,
+    gitCommit: row.gitCommit,
+    target: row.target,
+    dockerfilePath: row.dockerfilePath,
+    createdAt: row.createdAt.toISOString(),
+    queuedAt: row.queuedAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    durationMs:
+      row.durationMs ??
+      (row.startedAt && row.status === "RUNNING" ? now.getTime() - row.startedAt.getTime() : null),
+    queueMs: queueEnd ? Math.max(0, queueEnd.getTime() - row.queuedAt.getTime()) : null,
+    stepCount: row.stepCount,
+    cachedStepCount: row.cachedStepCount,
+    cacheHitRatio: row.cacheHitRatio,
+    imageDigest: row.imageDigest,
+    imageSizeBytes: toNum(row.imageSizeBytes),
+    error: row.error,
+    context: {
+      bytes: toNum(row.contextBytes),
+      fileCount: row.contextFileCount,
+      largest: largest.success ? largest.data : [],
+    },
+    resources: {
+      samples: samples.success ? samples.data : [],
+      memoryLimitBytes: toNum(row.memoryLimitBytes),
+      peakMemoryBytes: toNum(row.peakMemoryBytes),
+      oomKilled: row.oomKilled,
+    },
+  };
+}
+
+export const BUILD_SELECT = {
+  id: true,
+  number: true,
+  status: true,
+  platforms: true,
+  tags: true,
+  emulated: true,
+  triggeredBy: true,
+  gitBranch: true,
+  gitCommit: true,
+  target: true,
+  dockerfilePath: true,
+  createdAt: true,
+  queuedAt: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+  stepCount: true,
+  cachedStepCount: true,
+  cacheHitRatio: true,
+  imageDigest: true,
+  imageSizeBytes: true,
+  error: true,
+  contextBytes: true,
+  contextFileCount: true,
+  contextLargest: true,
+  resourceSamples: true,
+  memoryLimitBytes: true,
+  peakMemoryBytes: true,
+  oomKilled: true,
+} as const;
+
+/** Steps, critical path, waterfall and "why slow" of one build's telemetry. */
+export function traceOf(
+  steps: BuildStep[],
+  baselines: Map<string, number>,
+  baselineError: string | null,
+  now: Date,
+): BuildTrace {
+  const path = criticalPath(steps);
+  const critical = new Set(path);
+  const waterfall = layoutWaterfall(steps, critical, now.getTime());
+  const criticalMs = steps
+    .filter((s) => critical.has(s.digest))
+    .reduce((sum, s) => sum + (stepDurationMs(s) ?? 0), 0);
+  return {
+    waterfall,
+    criticalMs,
+    baselineError,
+    whySlow: whySlow(steps, baselines),
+    steps: steps.map((s) => ({
+      digest: s.digest,
+      name: s.name,
+      label: normalizeStepName(s.name) || s.name,
+      lane: laneOf(s),
+      stage: s.stage,
+      platform: s.platform,
+      dockerfileLine: s.dockerfileLine,
+      startedAt: s.startedAt,
+      completedAt: s.completedAt,
+      durationMs: stepDurationMs(s),
+      p50Ms: baselines.get(normalizeStepName(s.name)) ?? null,
+      cached: s.cached,
+      critical: critical.has(s.digest),
+      error: s.error,
+    })),
+  };
+}
+
+export async function getBuildPage(
+  db: Db,
+  params: { orgSlug: string; projectSlug: string; number: number; now?: Date },
+): Promise<BuildPageResult> {
+  const now = params.now ?? new Date();
+  const found = await findProject(db, params.orgSlug, params.projectSlug);
+  if (found.kind !== "ok") return found;
+  const { org, project } = found;
+  const row = await db.build.findFirst({
+    where: { orgId: org.id, projectId: project.id, number: params.number },
+    select: BUILD_SELECT,
+  });
+  const orgOut = { slug: org.slug, name: org.name };
+  const projectOut = { slug: project.slug, name: project.name };
+  if (!row) return { kind: "build-not-found", org: orgOut, project: projectOut };
+
+  const [previous, next] = await Promise.all([
+    db.build.findFirst({
+      where: { orgId: org.id, projectId: project.id, number: { lt: row.number } },
+      orderBy: { number: "desc" },
+      select: { number: true },
+    }),
+    db.build.findFirst({
+      where: { orgId: org.id, projectId: project.id, number: { gt: row.number } },
+      orderBy: { number: "asc" },
+      select: { number: true },
+    }),
+  ]);
+
+  const [steps, baselines, lint] = await Promise.all([
+    telemetry(() => fetchBuildSteps(found, row.id)),
+    telemetry(() => fetchStepBaselines(found, now)),
+    telemetry(() => fetchBuildLint(found, row.id)),
+  ]);
+
+  const trace: Telemetry<BuildTrace> = steps.ok
+    ? {
+        ok: true,
+        data: traceOf(
+          steps.data,
+          baselines.ok ? baselines.data : new Map(),
+          baselines.ok ? null : baselines.reason,
+          now,
+        ),
+      }
+    : steps;
+
+  return {
+    kind: "ok",
+    data: {
+      org: orgOut,
+      project: projectOut,
+      build: buildHeaderOf(row, now),
+      neighbours: { previous: previous?.number ?? null, next: next?.number ?? null },
+      trace,
+      lint: lint.ok
+        ? {
+            ok: true,
+            data: {
+              findings: lint.data
+                .map((f) => {
+                  const rule = RULES.get(f.code);
+                  return {
+                    ...f,
+                    rule: rule
+                      ? {
+                          message: rule.message,
+                          explanation: rule.explanation,
+                          url: rule.url ?? null,
+                          fix: rule.fix ?? null,
+                        }
+                      : null,
+                  };
+                })
+                .sort((a, b) => a.line - b.line || a.code.localeCompare(b.code)),
+            },
+          }
+        : lint,
+      dockerfileNote:
+        "Builds do not record the Dockerfile's text yet (only its path and the linter's line numbers), so findings are listed by line.",
+    },
+  };
+}
