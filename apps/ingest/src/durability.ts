@@ -128,3 +128,19 @@ export class QueueDurability {
     this.#state = next;
   }
 }
+
+class QueueTimeout extends Error {}
+
+/** `work`, or a QueueTimeout after `ms` (the command itself may still run later). */
+export function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new QueueTimeout(`Redis did not answer within ${ms} ms`)),
+        ms,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

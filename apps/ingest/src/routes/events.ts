@@ -5,7 +5,7 @@ import { encodeEvents, parseTelemetryEvent, type TelemetryEvent } from "@slipway
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticateApiToken, bearer, type Principal } from "../auth.ts";
 import { BodyError, formatBytes, parseBatch, readBody } from "../body.ts";
-import type { QueueDurability } from "../durability.ts";
+import { deadline, type QueueDurability } from "../durability.ts";
 import { type IngestQueues, ROWS_ENCODING, type RowsBatchJob } from "../queues.ts";
 
 export interface IngestLimits {
@@ -52,22 +52,6 @@ const idOf = (v: unknown): string | null =>
 /** Sends the batch-level answer every refusal uses. */
 function refuse(reply: FastifyReply, code: number, error: string, extra: object = {}) {
   return reply.code(code).send({ status: "refused", error, ...extra });
-}
-
-class QueueTimeout extends Error {}
-
-/** `work`, or a QueueTimeout after `ms` (the command itself may still run later). */
-function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new QueueTimeout(`Redis did not answer within ${ms} ms`)),
-        ms,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db } from "@slipway/db";
 import { parseTelemetryEvent, type TelemetryEvent } from "@slipway/telemetry";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
+import { deadline, type QueueDurability } from "../durability.ts";
 import { workflowJobEvents, workflowJobPayload, workflowRunPayload } from "../github.ts";
 import type { IngestQueues } from "../queues.ts";
 
@@ -14,6 +15,10 @@ export interface GithubRouteOptions {
   keyPrefix: string;
   maxBodyBytes: number;
   retryAfterS: number;
+  /** Longest wait for Redis before answering 503 (GitHub then redelivers). */
+  queueTimeoutMs: number;
+  /** Whether a delivery queued now is durable (Redis connected and persisting as required). */
+  durability: Pick<QueueDurability, "ok" | "generation" | "state">;
 }
 
 const RUN_NAME_TTL_S = 7 * 24 * 3600;
@@ -42,6 +47,17 @@ export async function githubRoutes(app: FastifyInstance, opts: GithubRouteOption
     done(null, undefined);
   });
 
+  // Nothing is acknowledged that Redis has not durably taken: GitHub redelivers a delivery
+  // answered 5xx, and a redelivered job is stored once (its events have stable ids).
+  const unavailable = (reply: FastifyReply, why: string) => {
+    reply.header("retry-after", String(opts.retryAfterS));
+    return answer(reply, 503, {
+      status: "refused",
+      error: `the delivery could not be queued (${why}); retry later`,
+    });
+  };
+  const redisCall = <T>(work: Promise<T>) => deadline(work, opts.queueTimeoutMs);
+
   const runKey = (orgId: string, repo: string, runId: number) =>
     `${opts.keyPrefix}:gh-run:${orgId}:${repo}:${runId}`;
 
@@ -57,10 +73,16 @@ export async function githubRoutes(app: FastifyInstance, opts: GithubRouteOption
         error: "send the webhook with content type application/json",
       });
     }
-    const org = await opts.db.org.findUnique({
-      where: { slug },
-      select: { id: true, githubWebhookSecret: true },
-    });
+    let org: { id: string; githubWebhookSecret: string | null } | null;
+    try {
+      org = await opts.db.org.findUnique({
+        where: { slug },
+        select: { id: true, githubWebhookSecret: true },
+      });
+    } catch (err) {
+      req.log.error({ err }, "looking up the org of a webhook failed");
+      return unavailable(reply, "the database is unavailable");
+    }
     if (!org?.githubWebhookSecret) {
       return answer(reply, 401, {
         status: "refused",
@@ -94,17 +116,28 @@ export async function githubRoutes(app: FastifyInstance, opts: GithubRouteOption
 
     if (event === "ping") return answer(reply, 202, { status: "ignored", event, reason: "pong" });
 
+    if ((event === "workflow_run" || event === "workflow_job") && !opts.durability.ok) {
+      return unavailable(reply, `Redis: ${opts.durability.state.error ?? "not connected"}`);
+    }
+
     if (event === "workflow_run") {
       const p = workflowRunPayload.safeParse(payload);
       if (!p.success) return invalidPayload(reply, event, p.error.issues);
       const name = p.data.workflow_run.name ?? p.data.workflow?.name;
       if (name) {
-        await opts.redis.set(
-          runKey(org.id, p.data.repository.full_name, p.data.workflow_run.id),
-          name,
-          "EX",
-          RUN_NAME_TTL_S,
-        );
+        try {
+          await redisCall(
+            opts.redis.set(
+              runKey(org.id, p.data.repository.full_name, p.data.workflow_run.id),
+              name,
+              "EX",
+              RUN_NAME_TTL_S,
+            ),
+          );
+        } catch (err) {
+          req.log.error({ err }, "remembering a workflow run's name failed");
+          return unavailable(reply, "Redis did not answer");
+        }
       }
       return answer(reply, 202, {
         status: "accepted",
@@ -124,10 +157,14 @@ export async function githubRoutes(app: FastifyInstance, opts: GithubRouteOption
     const p = workflowJobPayload.safeParse(payload);
     if (!p.success) return invalidPayload(reply, event, p.error.issues);
     const job = p.data.workflow_job;
-    const workflowName = job.workflow_name
-      ? undefined
-      : ((await opts.redis.get(runKey(org.id, p.data.repository.full_name, job.run_id))) ??
-        undefined);
+    let workflowName: string | undefined;
+    if (!job.workflow_name) {
+      // only a name for display: without Redis the job is still stored, just unnamed
+      workflowName =
+        (await redisCall(
+          opts.redis.get(runKey(org.id, p.data.repository.full_name, job.run_id)),
+        ).catch(() => null)) ?? undefined;
+    }
     const events: TelemetryEvent[] = [];
     const errors: { index: number; path: string; message: string }[] = [];
     workflowJobEvents(p.data, org.id, workflowName).forEach((input, index) => {
@@ -143,25 +180,28 @@ export async function githubRoutes(app: FastifyInstance, opts: GithubRouteOption
         errors,
       });
     }
+    const generation = opts.durability.generation;
     try {
-      await opts.queues.events.add(
-        "batch",
-        {
-          orgId: org.id,
-          source: "github",
-          receivedAt: new Date().toISOString(),
-          sender: `github:${delivery}`.slice(0, 256),
-          events,
-        },
-        opts.queues.jobOptions,
+      await redisCall(
+        opts.queues.events.add(
+          "batch",
+          {
+            orgId: org.id,
+            source: "github",
+            receivedAt: new Date().toISOString(),
+            sender: `github:${delivery}`.slice(0, 256),
+            events,
+          },
+          opts.queues.jobOptions,
+        ),
       );
     } catch (err) {
       req.log.error({ err }, "queueing a webhook batch failed");
-      reply.header("retry-after", String(opts.retryAfterS));
-      return answer(reply, 503, {
-        status: "refused",
-        error: "the delivery could not be queued (Redis unavailable)",
-      });
+      return unavailable(reply, "Redis unavailable");
+    }
+    // Redis reconnected meanwhile: the write may predate the durability check (see events.ts).
+    if (opts.durability.generation !== generation || !opts.durability.ok) {
+      return unavailable(reply, "the Redis connection was re-established while queueing");
     }
     return answer(reply, 202, {
       status: "accepted",

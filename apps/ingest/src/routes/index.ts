@@ -50,6 +50,8 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions) {
       keyPrefix: opts.queuePrefix,
       maxBodyBytes: 25 * 1024 * 1024,
       retryAfterS: opts.limits.retryAfterS,
+      queueTimeoutMs: opts.limits.queueTimeoutMs,
+      durability: opts.durability,
     });
   }
 }
