@@ -123,11 +123,23 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
 }
 
-function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+function Stat({
+  label,
+  value,
+  hint,
+  note,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  /** Shown under the value: where the figure comes from when that is not obvious. */
+  note?: string;
+}) {
   return (
     <div className="stat" title={hint}>
       <p className="stat__label">{label}</p>
       <p className="stat__value">{value}</p>
+      {note ? <p className="stat__note">{note}</p> : null}
     </div>
   );
 }
@@ -146,7 +158,15 @@ export default function CachePage({ loaderData, actionData }: Route.ComponentPro
     const query = params.toString();
     return query ? `${base}?${query}` : base;
   };
-  const usedShare = live.running ? live.totalBytes / view.limitBytes : null;
+  // With no builder running, the last cache snapshot is the best answer to "how big is it now".
+  const lastSnapshot = view.trend.ok ? view.trend.data.at(-1) : undefined;
+  const sizeNow = live.running ? live.totalBytes : lastSnapshot?.sizeBytes;
+  const sizeNote = live.running
+    ? "main builder, live"
+    : lastSnapshot
+      ? `last snapshot, ${lastSnapshot.day}`
+      : "no builder running";
+  const usedShare = sizeNow === undefined ? null : sizeNow / view.limitBytes;
   return (
     <>
       <header className="page-header">
@@ -181,8 +201,9 @@ export default function CachePage({ loaderData, actionData }: Route.ComponentPro
       <section className="stats" aria-label={`Cache of ${view.platform}`}>
         <Stat
           label="Size now"
-          value={live.running ? formatBytes(live.totalBytes) : "—"}
-          hint="The main builder's BuildKit cache, when it runs"
+          value={sizeNow === undefined ? "—" : formatBytes(sizeNow)}
+          hint="The main builder's BuildKit cache, when it runs; otherwise its last snapshot"
+          note={sizeNote}
         />
         <Stat
           label="Limit"
@@ -192,7 +213,13 @@ export default function CachePage({ loaderData, actionData }: Route.ComponentPro
         <Stat label="Used" value={usedShare === null ? "—" : `${Math.round(usedShare * 100)}%`} />
         <Stat
           label="Reclaimable"
-          value={live.running ? formatBytes(live.reclaimableBytes) : "—"}
+          value={
+            live.running
+              ? formatBytes(live.reclaimableBytes)
+              : lastSnapshot
+                ? formatBytes(lastSnapshot.reclaimableBytes)
+                : "—"
+          }
           hint="Not in use and not shared: what a prune can free"
         />
       </section>
