@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   can,
@@ -61,5 +62,22 @@ describe("the role table", () => {
     expect(canRemoveMember("ADMIN", "MEMBER")).toBe(true);
     expect(canRemoveMember("OWNER", "OWNER")).toBe(true);
     expect(canRemoveMember("VIEWER", "VIEWER")).toBe(false);
+  });
+});
+
+describe("the README's role table", () => {
+  it("lists every permission with exactly the roles of the code", () => {
+    const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
+    const section = readme.split("## Roles and permissions")[1]?.split("\n## ")[0] ?? "";
+    const rows = section
+      .split("\n")
+      .map((line) => /^\| `([a-z.]+)` \|[^|]*\|(.*)\|$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => {
+        const marks = (m[2] ?? "").split("|").map((cell) => cell.trim() === "✓");
+        return [m[1], ROLES.filter((_, i) => marks[i]).join(",")];
+      });
+    const code = PERMISSION_NAMES.map((p) => [p, ROLES.filter((r) => can(r, p)).join(",")]);
+    expect(rows).toEqual(code);
   });
 });
