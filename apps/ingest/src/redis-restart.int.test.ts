@@ -87,6 +87,36 @@ class OwnRedis {
   }
 }
 
+/** A harness on a redis-server of the test's own; `cleanUp` after each test. */
+function ownRedisSetup() {
+  const state: { redis?: OwnRedis; h?: Harness; dir?: string } = {};
+  return {
+    state,
+    async start(redisFsync?: RedisFsyncPolicy) {
+      state.dir = await mkdtemp(join(tmpdir(), "slipway-redis-restart-"));
+      state.redis = new OwnRedis(await freePort(), state.dir);
+      await state.redis.start();
+      state.h = await createHarness({
+        redisUrl: state.redis.url,
+        attempts: 20,
+        server: {
+          ...(redisFsync && { redisFsync }),
+          limits: { queueTimeoutMs: QUEUE_TIMEOUT_MS },
+        },
+      });
+      return { redis: state.redis, h: state.h };
+    },
+    async cleanUp() {
+      const { redis, h, dir } = state;
+      // A test that failed while Redis was down: closing the queues needs it back first.
+      if (redis && !redis.running) await redis.start().catch(() => undefined);
+      await h?.close();
+      await redis?.stop("SIGKILL");
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 interface Outcome {
   acked: Set<string>;
   codes: Map<number, number>;
@@ -161,29 +191,11 @@ async function storedOnce(h: Harness, ids: string[]) {
 describe.each<RedisFsyncPolicy>(["always", "everysec"])(
   "Redis restarted during ingestion (INGEST_REDIS_FSYNC=%s)",
   (policy) => {
-    let redis: OwnRedis | undefined;
-    let h: Harness | undefined;
-    let dir: string | undefined;
-
-    afterEach(async () => {
-      // A test that failed while Redis was down: closing the queues needs it back first.
-      if (redis && !redis.running) await redis.start().catch(() => undefined);
-      await h?.close();
-      await redis?.stop("SIGKILL");
-      if (dir) await rm(dir, { recursive: true, force: true });
-    });
+    const setup = ownRedisSetup();
+    afterEach(() => setup.cleanUp());
 
     it("acknowledged batches are stored exactly once across a graceful restart and a SIGKILL", async () => {
-      dir = await mkdtemp(join(tmpdir(), "slipway-redis-restart-"));
-      redis = new OwnRedis(await freePort(), dir);
-      await redis.start();
-      h = await createHarness({
-        redisUrl: redis.url,
-        attempts: 20,
-        server: { redisFsync: policy, limits: { queueTimeoutMs: QUEUE_TIMEOUT_MS } },
-      });
-      const own = redis;
-      const harness = h;
+      const { redis: own, h: harness } = await setup.start(policy);
       const url = await harness.app.listen({ host: "127.0.0.1", port: 0 });
       harness.startWorker({ flushMs: 100 });
       const check = new Redis(own.url, { maxRetriesPerRequest: 1 });
@@ -238,26 +250,11 @@ describe.each<RedisFsyncPolicy>(["always", "everysec"])(
 );
 
 describe("GitHub webhook deliveries while Redis is down", () => {
-  let redis: OwnRedis | undefined;
-  let h: Harness | undefined;
-  let dir: string | undefined;
-
-  afterEach(async () => {
-    if (redis && !redis.running) await redis.start().catch(() => undefined);
-    await h?.close();
-    await redis?.stop("SIGKILL");
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const setup = ownRedisSetup();
+  afterEach(() => setup.cleanUp());
 
   it("answer 503 + Retry-After at once, and a redelivery after the restart is stored once", async () => {
-    dir = await mkdtemp(join(tmpdir(), "slipway-redis-webhook-"));
-    redis = new OwnRedis(await freePort(), dir);
-    await redis.start();
-    h = await createHarness({
-      redisUrl: redis.url,
-      attempts: 20,
-      server: { limits: { queueTimeoutMs: QUEUE_TIMEOUT_MS } },
-    });
+    const { redis, h } = await setup.start();
     const secret = "webhook-secret-for-redis-test";
     await h.database.db.org.update({
       where: { id: h.org.id },
@@ -274,7 +271,7 @@ describe("GitHub webhook deliveries while Redis is down", () => {
     const signature = await new Webhooks({ secret }).sign(body);
     const deliver = async () => {
       const started = performance.now();
-      const res = await fetch(`${url}/v1/github/webhook/${h?.org.slug}`, {
+      const res = await fetch(`${url}/v1/github/webhook/${h.org.slug}`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -310,9 +307,9 @@ describe("GitHub webhook deliveries while Redis is down", () => {
     );
     const jobId = example.workflow_job.id;
     const count = async () => {
-      const [row] = await (h as Harness).store.query<{ n: number }>(
+      const [row] = await h.store.query<{ n: number }>(
         "SELECT count() AS n FROM runner_jobs_v1 FINAL WHERE org_id = {o:String} AND job_id = {j:UInt64}",
-        { o: (h as Harness).org.id, j: jobId },
+        { o: h.org.id, j: jobId },
       );
       return Number(row?.n ?? 0);
     };
