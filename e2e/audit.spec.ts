@@ -11,6 +11,8 @@ test("audit log: filter, details, verify, export", async ({ page }) => {
   await page.goto(`/orgs/${org}/audit`);
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  // the plan's retention bounds what is shown, and the page says how far back
+  await expect(page.getByTestId("audit-retention")).toContainText(/keeps \d+ days/);
 
   await page.getByLabel("Action").selectOption("auth.signin.succeeded");
   await page.getByRole("button", { name: "Apply" }).click();

@@ -99,15 +99,26 @@ export interface AuditHashFields {
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return JSON.stringify(value.toString());
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (value instanceof Uint8Array) return JSON.stringify(encodeHexLowerCase(value));
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    const record = value as Record<string, unknown>;
+    // Array#sort without a comparator orders strings by UTF-16 code units, like `<` does.
+    const keys = Object.keys(record).sort();
+    let out = "{";
+    for (const key of keys) {
+      const v = record[key];
+      if (v === undefined) continue;
+      out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    }
+    return `${out}}`;
   }
   if (typeof value === "number" && !Number.isFinite(value)) {
     throw new Error("canonicalJson: non-finite numbers have no JSON form");

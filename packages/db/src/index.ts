@@ -31,6 +31,8 @@ export interface CreateDbOptions {
   connectionTimeoutMillis?: number;
 }
 
+const connectionUrls = new WeakMap<object, string>();
+
 /** A PrismaClient over a pg connection pool. Call `$disconnect()` when done. */
 export function createDb(url: string = dbEnv.DATABASE_URL, options: CreateDbOptions = {}): Db {
   const adapter = new PrismaPg({
@@ -39,7 +41,17 @@ export function createDb(url: string = dbEnv.DATABASE_URL, options: CreateDbOpti
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter });
+  connectionUrls.set(db, url);
+  return db;
+}
+
+/**
+ * The connection string a client of `createDb` was made with (undefined for a transaction
+ * client): for the few readers that stream past Prisma, e.g. audit verification's cursor.
+ */
+export function connectionUrlOf(db: object): string | undefined {
+  return connectionUrls.get(db);
 }
 
 export interface DatabaseHealth {

@@ -1,9 +1,10 @@
+import { auditRetentionOf } from "@slipway/db";
 import { Fragment, useState } from "react";
 import { Form, Link, useFetcher, useSearchParams } from "react-router";
 import { AUDIT_ACTIONS_LIST, auditActorChoices } from "../../src/audit/actors.server";
 import { AuditQueryError, auditQueryFromSearchParams } from "../../src/audit/filters";
 import { ensureAuditJobs } from "../../src/audit/jobs.server";
-import { readAuditPage, verifyOrgAudit } from "../../src/audit/service.server";
+import { readAuditPage, retentionJson, verifyOrgAudit } from "../../src/audit/service.server";
 import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import { formatTimestamp } from "../../src/format";
@@ -29,13 +30,15 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   ensureAuditJobs();
   const db = getDb();
   const query = auditQueryFromSearchParams(new URL(request.url).searchParams);
-  let page: Awaited<ReturnType<typeof readAuditPage>> = { events: [], nextCursor: null };
+  let page: Awaited<ReturnType<typeof readAuditPage>>;
   let error: { field: string; message: string } | null = null;
   try {
     page = await readAuditPage(db, access.org.id, query);
   } catch (e) {
     if (!(e instanceof AuditQueryError)) throw e;
     error = { field: e.field, message: e.message };
+    const retention = retentionJson(await auditRetentionOf(db, access.org.id));
+    page = { events: [], nextCursor: null, retention };
   }
   return {
     org: access.org,
@@ -116,7 +119,12 @@ export default function AuditPage({ loaderData }: Route.ComponentProps) {
       </header>
       <p className="muted page-intro">
         Every change in {org.name}, newest first. Events cannot be edited or deleted; each one is
-        chained to the one before it by its hash.
+        chained to the one before it by its hash.{" "}
+        <span data-testid="audit-retention">
+          {page.retention.plan ? `The ${page.retention.plan} plan keeps` : "Kept for"}{" "}
+          {page.retention.days} days: events since {formatTimestamp(page.retention.since)} are
+          shown.
+        </span>
       </p>
 
       <section className="card panel" aria-label="Filters">

@@ -1,9 +1,14 @@
 // Reading, verifying and exporting an org's audit log for the dashboard, tRPC and the REST API.
-// Callers check `audit.read` first; every function takes the org id it is scoped to.
+// Callers check `audit.read` first; every function takes the org id it is scoped to. Reads show
+// only what the org's plan retains (`auditRetentionOf`): an event older than that is never
+// listed or exported, also before the retention job has deleted it.
 
 import {
   type AuditEventRow,
+  type AuditFilter,
+  type AuditRetention,
   auditEventJson,
+  auditRetentionOf,
   type Db,
   decodeAuditCursor,
   iterateAuditEvents,
@@ -14,17 +19,41 @@ import { AuditQueryError, parseAuditQuery } from "./filters";
 
 export const AUDIT_DEFAULT_PAGE_SIZE = 50;
 
-export async function readAuditPage(db: Db, orgId: string, input: Record<string, unknown>) {
+/** The filter with its `from` moved up to the retention cutoff (never earlier). */
+export function withinRetention(filter: AuditFilter, retention: AuditRetention): AuditFilter {
+  const from = filter.from && filter.from > retention.since ? filter.from : retention.since;
+  return { ...filter, from };
+}
+
+export function retentionJson(retention: AuditRetention) {
+  return {
+    days: retention.days,
+    since: retention.since.toISOString(),
+    plan: retention.planCode,
+  };
+}
+
+export async function readAuditPage(
+  db: Db,
+  orgId: string,
+  input: Record<string, unknown>,
+  now: Date = new Date(),
+) {
   const { query, filter } = parseAuditQuery(input);
   const cursor = query.cursor ? decodeAuditCursor(query.cursor) : null;
   if (query.cursor && !cursor) {
     throw new AuditQueryError("cursor", "not a cursor from a previous page (use nextCursor)");
   }
-  const page = await listAuditEvents(db, orgId, filter, {
+  const retention = await auditRetentionOf(db, orgId, now);
+  const page = await listAuditEvents(db, orgId, withinRetention(filter, retention), {
     limit: query.limit ?? AUDIT_DEFAULT_PAGE_SIZE,
     cursor,
   });
-  return { events: page.events.map(auditEventJson), nextCursor: page.nextCursor };
+  return {
+    events: page.events.map(auditEventJson),
+    nextCursor: page.nextCursor,
+    retention: retentionJson(retention),
+  };
 }
 
 export type AuditVerifyResult =
@@ -113,10 +142,14 @@ export function exportAuditStream(
   input: Record<string, unknown>,
   format: ExportFormat,
   batchSize = 1_000,
+  now: Date = new Date(),
 ): ReadableStream<Uint8Array> {
   const { filter } = parseAuditQuery({ ...input, cursor: undefined, limit: undefined });
   const encoder = new TextEncoder();
-  const events = iterateAuditEvents(db, orgId, filter, batchSize);
+  const events = (async function* () {
+    const retention = await auditRetentionOf(db, orgId, now);
+    yield* iterateAuditEvents(db, orgId, withinRetention(filter, retention), batchSize);
+  })();
   let headerSent = format !== "csv";
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -145,6 +145,42 @@ describe("verifyAuditChain names the first broken link", () => {
     });
   });
 
+  it("the cursor reader and the Prisma reader agree, on any millisecond and any text", async () => {
+    const org = await createOrg(t.db);
+    const base = Date.UTC(2031, 0, 2, 3, 4, 5);
+    const odd = ['quote " and \\ back', "tab\tnew\nline \u0001 \u007f", "\u2028 é 🚀", ""];
+    for (const [i, ms] of [0, 100, 120, 123, 7].entries()) {
+      await t.db.$transaction((tx) =>
+        recordAudit(tx, {
+          orgId: org.id,
+          actor: { type: "USER", id: null, name: odd[i % odd.length] ?? "x" },
+          action: AUDIT_ACTIONS.orgRenamed,
+          target: { type: "org", id: org.id, name: odd[(i + 1) % odd.length] ?? "y" },
+          changes: { name: { from: odd[(i + 2) % odd.length], to: i }, é: [1.5, null] },
+          userAgent: odd[(i + 3) % odd.length] ?? null,
+          occurredAt: new Date(base + i * 1000 + ms),
+        }),
+      );
+    }
+    const cursor = await verifyAuditChain(t.db, org.id, { batchSize: 2 });
+    const prisma = await verifyAuditChain(t.db, org.id, { batchSize: 2, reader: "prisma" });
+    expect(cursor).toMatchObject({ ok: true, events: 5 });
+    expect(prisma).toEqual(cursor);
+    const third = await t.db.auditEvent.findFirstOrThrow({ where: { orgId: org.id, seq: 3n } });
+    await tamper(
+      t.db,
+      `UPDATE "audit_events" SET "occurred_at" = "occurred_at" + interval '1 millisecond' WHERE "id" = $1`,
+      third.id,
+    );
+    for (const reader of ["auto", "prisma"] as const) {
+      expect(await verifyAuditChain(t.db, org.id, { batchSize: 2, reader })).toMatchObject({
+        ok: false,
+        seq: 3n,
+        id: third.id,
+      });
+    }
+  });
+
   it("a deleted row fails at its seq", async () => {
     const { org, ids } = await chainOf(5);
     await tamper(t.db, `DELETE FROM "audit_events" WHERE "id" = $1`, ids[1]);

@@ -5,7 +5,7 @@
 // the seq range and the hash of the last removed event, so verification can anchor the rest.
 
 import { AUDIT_ACTIONS, recordAudit } from "../audit.ts";
-import type { Db } from "../index.ts";
+import type { Db, DbTx } from "../index.ts";
 import { writeAuditDigests } from "./digests.ts";
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
@@ -22,6 +22,32 @@ export interface RetentionResult {
 export function retentionCutoff(now: Date, retentionDays: number): Date {
   const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   return new Date(today - Math.max(1, retentionDays) * DAY_MS + DAY_MS);
+}
+
+export interface AuditRetention {
+  /** The org's plan's `auditRetentionDays` (DEFAULT_AUDIT_RETENTION_DAYS without a subscription). */
+  days: number;
+  /** The oldest instant still kept (`retentionCutoff`): reads show nothing before it. */
+  since: Date;
+  /** The plan's code, null without a subscription. */
+  planCode: string | null;
+}
+
+/**
+ * What an org may read of its log today. The page, the exports and GET /api/v1/audit-events
+ * never show events from before `since`, also when the purge job has not removed them yet.
+ */
+export async function auditRetentionOf(
+  db: DbTx,
+  orgId: string,
+  now: Date = new Date(),
+): Promise<AuditRetention> {
+  const sub = await db.subscription.findUnique({
+    where: { orgId },
+    select: { plan: { select: { code: true, auditRetentionDays: true } } },
+  });
+  const days = sub?.plan.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  return { days, since: retentionCutoff(now, days), planCode: sub?.plan.code ?? null };
 }
 
 export async function purgeExpiredAuditEvents(
