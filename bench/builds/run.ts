@@ -1,5 +1,7 @@
-// Build overhead benchmark: runBuild (context packing, .dockerignore, trace decoding, step
-// tracking) against a raw POST /build of a tar of the same context, on the same engine;
+// Build overhead benchmark: `slipway build` through the CLI command, the API and the pool
+// (full-path.ts; issue 4's targets: at most 1.10x cold and 1.25x warm), and runBuild alone
+// (context packing, .dockerignore, trace decoding, step tracking), each against a raw POST /build
+// of a tar of the same context, on the same engine;
 // time-to-ready of a fresh builder engine; and throughput of CONCURRENT sleep-bound builds
 // (`RUN sleep 1`) through a BuilderPool with autoscaling on vs off.
 // Run as root: `npx tsx bench/builds/run.ts [--runs=5] [--starts=10] [--concurrent=8]`.

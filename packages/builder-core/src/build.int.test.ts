@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBaseImage } from "./base-image.ts";
 import { type BuildEvent, runBuild } from "./build.ts";
-import { cacheUsage, enforceCacheLimit, pruneCache } from "./cache.ts";
+import { cacheUsage, enforceCacheLimit, enforceCacheRetention, pruneCache } from "./cache.ts";
 import { filterContextTar } from "./context-tar.ts";
 import { type EngineHandle, startEngine, stopEngine } from "./engine.ts";
 import { engineRequest } from "./engine-api.ts";
@@ -245,6 +245,44 @@ describe("runBuild on a real engine", () => {
     ).toBe(true);
     const ping = await engineRequest(target().socketPath, "GET", "/_ping");
     expect(ping.body).toBe("OK");
+  });
+
+  it("prunes the records unused for longer than a retention, and keeps the recent ones", async () => {
+    const marker = `${Date.now()}`;
+    const build = async (name: string) => {
+      const dir = await context({
+        Dockerfile: `FROM slipway/busybox:1\nRUN echo ${name}-${marker}\n`,
+      });
+      const summary = await runBuild(target(), { contextDir: dir });
+      expect(summary.status).toBe("succeeded");
+      return { dir, summary };
+    };
+    const recordsOf = async (name: string) =>
+      (await cacheUsage(target())).records.filter((record) =>
+        record.description?.includes(`${name}-${marker}`),
+      );
+    await build("old");
+    expect(await recordsOf("old")).not.toEqual([]);
+    // everything is recent: a retention of an hour prunes nothing
+    const none = await enforceCacheRetention(target(), 3_600_000);
+    expect(none).toMatchObject({ pruned: false, reclaimedBytes: 0 });
+    expect(await recordsOf("old")).not.toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const recent = await build("new");
+    const result = await enforceCacheRetention(target(), 3_000);
+    expect(result.pruned).toBe(true);
+    expect(result.afterBytes).toBeLessThanOrEqual(result.beforeBytes);
+    // the record of the RUN last used 4 s ago is gone; the one just built is kept
+    expect(await recordsOf("old")).toEqual([]);
+    expect(await recordsOf("new")).not.toEqual([]);
+    const cutoff = Date.now() - 3_000 - 5_000;
+    for (const record of (await cacheUsage(target())).records) {
+      if (record.inUse) continue;
+      expect(Date.parse(record.lastUsedAt ?? record.createdAt ?? "")).toBeGreaterThan(cutoff);
+    }
+    // what was kept still serves: the recent build again, its RUN cached
+    const again = await runBuild(target(), { contextDir: recent.dir });
+    expect(again.steps.find((step) => step.instruction?.startsWith("RUN"))?.cached).toBe(true);
   });
 
   it("reports the build cache and prunes it to a limit", async () => {

@@ -119,9 +119,11 @@ export interface CacheLimitResult {
 export async function enforceCacheLimit(
   engine: EngineTarget,
   limitBytes: number,
+  /** The engine's cache as just read, when the caller has it (saves a `GET /system/df`). */
+  usage?: CacheUsage,
 ): Promise<CacheLimitResult> {
   const limit = z.number().int().nonnegative().parse(limitBytes);
-  const before = await cacheUsage(engine);
+  const before = usage ?? (await cacheUsage(engine));
   if (before.totalBytes <= limit) {
     return {
       limitBytes: limit,
@@ -138,6 +140,61 @@ export async function enforceCacheLimit(
     beforeBytes: before.totalBytes,
     afterBytes: after.totalBytes,
     pruned: true,
+    reclaimedBytes: result.reclaimedBytes,
+  };
+}
+
+export interface CacheRetentionResult {
+  retentionMs: number;
+  beforeBytes: number;
+  afterBytes: number;
+  pruned: boolean;
+  deletedIds: string[];
+  reclaimedBytes: number;
+}
+
+/** BuildKit's `until` takes a Go duration; whole seconds, at least one. */
+const goDuration = (ms: number) => `${Math.max(1, Math.floor(ms / 1000))}s`;
+
+/**
+ * Prunes the records not used for longer than `retentionMs` (a project's cache retention): the
+ * engine's `until` prune filter, which BuildKit applies to each record's last use, with `all`:
+ * a build's layers are shared with its image, and a prune without `all` leaves shared records
+ * (measured: the record of a RUN stayed). Records a running build holds are never pruned.
+ */
+export async function enforceCacheRetention(
+  engine: EngineTarget,
+  retentionMs: number,
+  /** The engine's cache as just read, when the caller has it (saves a `GET /system/df`). */
+  usage?: CacheUsage,
+): Promise<CacheRetentionResult> {
+  const retention = z.number().int().positive().parse(retentionMs);
+  const before = usage ?? (await cacheUsage(engine));
+  const cutoff = Date.now() - retention;
+  const stale = before.records.filter(
+    (record) => !record.inUse && Date.parse(record.lastUsedAt ?? record.createdAt ?? "") < cutoff,
+  );
+  if (stale.length === 0) {
+    return {
+      retentionMs: retention,
+      beforeBytes: before.totalBytes,
+      afterBytes: before.totalBytes,
+      pruned: false,
+      deletedIds: [],
+      reclaimedBytes: 0,
+    };
+  }
+  const result = await pruneCache(engine, {
+    filters: { until: [goDuration(retention)] },
+    all: true,
+  });
+  const after = await cacheUsage(engine);
+  return {
+    retentionMs: retention,
+    beforeBytes: before.totalBytes,
+    afterBytes: after.totalBytes,
+    pruned: result.deletedIds.length > 0,
+    deletedIds: result.deletedIds,
     reclaimedBytes: result.reclaimedBytes,
   };
 }

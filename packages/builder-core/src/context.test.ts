@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tar from "tar-stream";
@@ -137,6 +137,51 @@ describe("packContext", () => {
       expect(listing).toContain(unicode);
       expect(listing).toMatch(/big\.bin/);
       expect(listing).toContain(`longlink -> ../${"l".repeat(120)}`);
+      // and GNU tar extracts the same bytes
+      const extracted = join(root, "extracted");
+      await mkdir(extracted);
+      execFileSync("tar", ["-xf", "-", "-C", extracted], { input: data });
+      expect(await readFile(join(extracted, prefixed), "utf8")).toBe("prefixed");
+      expect(await readFile(join(extracted, pax), "utf8")).toBe("pax");
+      expect(await readFile(join(extracted, unicode), "utf8")).toBe("accents");
+      expect(
+        (await readFile(join(extracted, "big.bin"))).equals(Buffer.alloc(3 * 1024 * 1024 + 17, 7)),
+      ).toBe(true);
+      expect(await readlink(join(extracted, "longlink"))).toBe(`../${"l".repeat(120)}`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("stops in the middle of a large file when the limit is reached, or the consumer goes", async () => {
+    const root = await mkdtemp(join(tmpdir(), "slipway-large-"));
+    try {
+      await writeFile(join(root, "Dockerfile"), "FROM scratch\n");
+      await writeFile(join(root, "a-large.bin"), Buffer.alloc(8 * 1024 * 1024, 1));
+      await writeFile(join(root, "b-after.txt"), "never read");
+      const limited = await packContext({
+        contextDir: root,
+        dockerfilePath: join(root, "Dockerfile"),
+        maxBytes: 1024 * 1024,
+      });
+      const error = await listTar(limited.stream).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ContextTooLargeError);
+      expect(limited.stats.bytesSent).toBeLessThanOrEqual(1024 * 1024);
+      expect(limited.stats.fileCount).toBe(2); // Dockerfile, then a-large.bin: never b-after.txt
+
+      // a consumer that leaves after the first chunk: the stream closes, nothing else is read
+      const left = await packContext({
+        contextDir: root,
+        dockerfilePath: join(root, "Dockerfile"),
+      });
+      for await (const _chunk of left.stream) break;
+      expect(left.stream.destroyed).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(left.stats.fileCount).toBeLessThanOrEqual(2);
+      expect(left.stats.bytesSent).toBeLessThan(8 * 1024 * 1024);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

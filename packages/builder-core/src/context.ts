@@ -3,8 +3,9 @@ import type { Stats } from "node:fs";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { Readable } from "node:stream";
+import { Transform, type TransformCallback } from "node:stream";
 import dockerignore from "@balena/dockerignore";
+import tar from "tar-stream";
 
 export interface ContextEntrySize {
   path: string;
@@ -46,7 +47,7 @@ export interface PackContextOptions {
 }
 
 export interface PackedContext {
-  stream: Readable;
+  stream: Transform;
   /** The Dockerfile's name inside the tar (the `dockerfile` build parameter). */
   dockerfileName: string;
   /** Final once the stream has ended. */
@@ -68,6 +69,8 @@ export class TopN {
     return [...this.#items];
   }
 }
+
+type EntryHeader = Parameters<tar.Pack["entry"]>[0];
 
 /** Files up to this size are read whole (one at a time); larger ones are streamed. */
 const SMALL_FILE_BYTES = 1024 * 1024;
@@ -121,19 +124,53 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
     largestDirectories: [],
   };
   const maxBytes = options.maxBytes;
-  const out = new TarOut((size) => {
+  // tar-stream writes the tar (ustar, pax for long names and link targets, base-256 sizes); the
+  // output gathers its many small pieces into larger chunks, counts them and enforces the limit.
+  // An in-house tar writer was measured against this (bench/builds/context-pack.ts, 2026-12-04)
+  // and was not faster (upload 0.92-0.94x the time, draining 1.4-1.7x slower), so it went.
+  const pack = tar.pack();
+  const out = new TarChunks((size) => {
     if (maxBytes !== undefined && stats.bytesSent + size > maxBytes) {
       throw new ContextTooLargeError(maxBytes);
     }
     stats.bytesSent += size;
   });
+  pack.on("error", (error: Error) => out.destroy(error));
+  pack.pipe(out);
   const finishStats = () => {
     stats.largestFiles = largestFiles.items;
     const dirs = new TopN(topN);
     for (const [path, bytes] of dirBytes) dirs.add({ path, bytes });
     stats.largestDirectories = dirs.items;
   };
-  out.stream.on("close", finishStats);
+  // The consumer may stop early (limit reached, build canceled, engine gone): stop reading files.
+  let stopped = false;
+  const waiting = new Set<() => void>();
+  out.on("close", () => {
+    stopped = true;
+    finishStats();
+    for (const wake of waiting) wake();
+    waiting.clear();
+    pack.destroy();
+  });
+  /** Resolves when the entry is written (tar-stream waits for the consumer), or when it stops. */
+  const settle = (start: (done: (error?: Error | null) => void) => void) =>
+    new Promise<void>((resolveEntry, rejectEntry) => {
+      if (stopped) return resolveEntry();
+      const wake = () => resolveEntry();
+      waiting.add(wake);
+      start((error) => {
+        waiting.delete(wake);
+        if (error && !stopped) rejectEntry(error);
+        else resolveEntry();
+      });
+    });
+  const entry = (header: EntryHeader, content?: Buffer) =>
+    settle((done) => {
+      const sink = content ? pack.entry(header, content, done) : pack.entry(header, done);
+      // a destroyed pack destroys its current entry: that is reported through the callback
+      sink.on("error", () => undefined);
+    });
 
   const countFile = (name: string, size: number) => {
     stats.fileCount += 1;
@@ -148,17 +185,32 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
   };
 
   /** A large file, streamed in chunks as the consumer takes them. */
-  const streamFile = async (absolute: string, size: number, name: string) => {
-    let sent = 0;
-    for await (const chunk of createReadStream(absolute, { highWaterMark: 256 * 1024 })) {
-      const buffer = chunk as Buffer;
-      sent += buffer.length;
-      if (sent > size) throw new Error(`${name} changed while it was being sent`);
-      await out.write(buffer);
-    }
-    if (sent !== size) throw new Error(`${name} changed while it was being sent`);
-    await out.write(padding(size));
-  };
+  const streamFile = (absolute: string, header: EntryHeader) =>
+    settle((done) => {
+      const sink = pack.entry(header, done);
+      sink.on("error", () => undefined);
+      const source = createReadStream(absolute, { highWaterMark: 256 * 1024 });
+      let sent = 0;
+      source.on("data", (chunk) => {
+        sent += chunk.length;
+        if (sent > (header.size ?? 0)) {
+          source.destroy();
+          done(new Error(`${header.name} changed while it was being sent`));
+          return;
+        }
+        if (!sink.write(chunk as Buffer)) {
+          source.pause();
+          sink.once("drain", () => source.resume());
+        }
+      });
+      source.on("end", () => {
+        if (sent !== header.size) done(new Error(`${header.name} changed while it was being sent`));
+        else (sink as unknown as { end(): void }).end();
+      });
+      source.on("error", (error) => done(error));
+      // the entry is closed when written, and when the pack is destroyed (the consumer went away)
+      sink.once("close", () => source.destroy());
+    });
 
   const walk = async (relDir: string): Promise<void> => {
     const absoluteDir = relDir ? join(contextDir, relDir) : contextDir;
@@ -183,19 +235,16 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
         reads[j] = read;
       }
     };
-    for (const [i, entry] of entries.entries()) {
-      if (out.stopped) return;
-      const { rel, info, ignored } = entry;
+    for (const [i, item] of entries.entries()) {
+      if (stopped) return;
+      const { rel, info, ignored } = item;
+      const mode = info.mode & 0o7777;
       if (info.isDirectory()) {
         if (ignored && !hasExceptions) {
           stats.ignoredCount += 1;
           continue;
         }
-        if (!ignored) {
-          await out.write(
-            tarHeader({ name: rel, type: "5", size: 0, mode: info.mode, mtime: info.mtime }),
-          );
-        }
+        if (!ignored) await entry({ name: rel, type: "directory", mode, mtime: info.mtime });
         await walk(rel);
         continue;
       }
@@ -205,28 +254,19 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
       }
       if (info.isFile()) {
         countFile(rel, info.size);
-        const header = tarHeader({
-          name: rel,
-          type: "0",
-          size: info.size,
-          mode: info.mode,
-          mtime: info.mtime,
-        });
+        const header: EntryHeader = { name: rel, size: info.size, mode, mtime: info.mtime };
         if (info.size > SMALL_FILE_BYTES) {
-          await out.write(header);
-          await streamFile(entry.absolute, info.size, rel);
+          await streamFile(item.absolute, header);
           continue;
         }
         readAhead(i);
-        const content = await (reads[i] ?? readFile(entry.absolute));
+        const content = await (reads[i] ?? readFile(item.absolute));
         reads[i] = undefined;
         if (content.length !== info.size) throw new Error(`${rel} changed while it was being sent`);
-        await out.write(Buffer.concat([header, content, padding(info.size)]));
+        await entry(header, content);
       } else if (info.isSymbolicLink()) {
-        const linkname = await readlink(entry.absolute);
-        await out.write(
-          tarHeader({ name: rel, type: "2", size: 0, mode: 0o777, mtime: info.mtime, linkname }),
-        );
+        const linkname = await readlink(item.absolute);
+        await entry({ name: rel, type: "symlink", linkname, mode: 0o777, mtime: info.mtime });
       }
       // sockets, fifos and devices are not part of a build context
     }
@@ -235,201 +275,74 @@ export async function packContext(options: PackContextOptions): Promise<PackedCo
   void (async () => {
     try {
       await walk("");
-      if (!dockerfileInside && !out.stopped) {
+      if (!dockerfileInside && !stopped) {
         const content = await readFile(dockerfilePath);
         const info = await lstat(dockerfilePath);
         countFile(dockerfileName, content.length);
-        await out.write(
-          Buffer.concat([
-            tarHeader({
-              name: dockerfileName,
-              type: "0",
-              size: content.length,
-              mode: 0o644,
-              mtime: info.mtime,
-            }),
-            content,
-            padding(content.length),
-          ]),
+        await entry(
+          { name: dockerfileName, size: content.length, mode: 0o644, mtime: info.mtime },
+          content,
         );
       }
-      // the end of a tar: two zero blocks
-      await out.write(Buffer.alloc(BLOCK * 2));
       finishStats();
-      await out.end();
+      if (!stopped) pack.finalize();
     } catch (error) {
-      if (out.stopped) return;
-      if (error instanceof ContextTooLargeError) {
-        out.fail(error);
-        return;
-      }
+      if (stopped) return;
       const reason = error instanceof Error ? error.message : String(error);
-      out.fail(new Error(`could not read the build context: ${reason}`));
+      out.destroy(new Error(`could not read the build context: ${reason}`));
     }
   })();
 
-  return { stream: out.stream, dockerfileName, stats };
+  return { stream: out, dockerfileName, stats };
 }
 
-const BLOCK = 512;
 /** Small files read ahead of the one being written (they are read whole). */
 const READ_AHEAD = 16;
 /** Tar bytes gathered before they are handed on as one chunk. */
 const COALESCE_BYTES = 64 * 1024;
 
-function padding(size: number): Buffer {
-  const rest = size % BLOCK;
-  return rest === 0 ? EMPTY : Buffer.alloc(BLOCK - rest);
-}
-const EMPTY = Buffer.alloc(0);
-
 /**
- * The readable side of a tar being written: `write` resolves when the consumer wants more (so a
- * slow engine slows the reading of files), and nothing is read once the consumer has gone.
+ * The tar as the consumer gets it: tar-stream's pieces (a 512-byte header, a small file, its
+ * padding) gathered into chunks of at least 64 KiB, each counted (and refused past the limit)
+ * as it passes. Every chunk costs a round through each stream it crosses (web streams, HTTP
+ * chunks, the server's scanner, the engine upload): gathering them made the CLI's upload of
+ * 5,000 small files 1.3x faster (bench/builds/context-pack.ts).
  */
-class TarOut {
-  readonly stream: Readable;
-  #resume: (() => void) | undefined;
-  #stopped = false;
+class TarChunks extends Transform {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
 
   constructor(readonly count: (size: number) => void) {
-    this.stream = new Readable({
-      highWaterMark: 1024 * 1024,
-      read: () => {
-        const resume = this.#resume;
-        this.#resume = undefined;
-        resume?.();
-      },
-    });
-    this.stream.on("close", () => {
-      this.#stopped = true;
-      const resume = this.#resume;
-      this.#resume = undefined;
-      resume?.();
-    });
+    super({ readableHighWaterMark: 1024 * 1024 });
   }
 
-  get stopped(): boolean {
-    return this.#stopped || this.stream.destroyed;
-  }
-
-  async write(chunk: Buffer): Promise<void> {
-    if (this.stopped || chunk.length === 0) return;
-    this.count(chunk.length);
-    // small entries are gathered into larger chunks: every chunk costs a round through each
-    // stream it crosses (web streams, HTTP chunks, the server's scanner, the engine upload)
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    try {
+      this.count(chunk.length);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    if (this.#pendingBytes >= COALESCE_BYTES) await this.#flush();
+    if (this.#pendingBytes < COALESCE_BYTES) {
+      callback();
+      return;
+    }
+    callback(null, this.#take());
   }
 
-  async #flush(): Promise<void> {
-    if (this.#pending.length === 0 || this.stopped) return;
+  override _flush(callback: TransformCallback) {
+    callback(null, this.#pendingBytes > 0 ? this.#take() : undefined);
+  }
+
+  #take(): Buffer {
     const chunk =
-      this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
+      this.#pending.length === 1
+        ? (this.#pending[0] as Buffer)
+        : Buffer.concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
-    if (this.stream.push(chunk)) return;
-    await new Promise<void>((resolve) => {
-      this.#resume = resolve;
-    });
+    return chunk;
   }
-
-  async end(): Promise<void> {
-    await this.#flush();
-    if (!this.stopped) this.stream.push(null);
-  }
-
-  fail(error: Error): void {
-    this.stream.destroy(error);
-  }
-}
-
-interface TarHeaderFields {
-  name: string;
-  /** ustar type flag: 0 file, 2 symlink, 5 directory. */
-  type: "0" | "2" | "5";
-  size: number;
-  mode: number;
-  mtime: Date;
-  linkname?: string;
-}
-
-/** `"%d key=value\n"`, where %d counts the whole record, itself included. */
-function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  const bodyLength = Buffer.byteLength(body);
-  let length = bodyLength + String(bodyLength).length;
-  if (String(length).length !== String(length - bodyLength).length) {
-    length = bodyLength + String(length).length;
-  }
-  return `${length}${body}`;
-}
-
-function writeOctal(block: Buffer, offset: number, width: number, value: number): void {
-  block.write(`${value.toString(8).padStart(width - 1, "0")}\0`, offset, width, "ascii");
-}
-
-/** A name that fits ustar's name (100 bytes) and prefix (155 bytes) fields, or undefined. */
-function splitName(name: string): { prefix: string; base: string } | undefined {
-  if (Buffer.byteLength(name) <= 100) return { prefix: "", base: name };
-  let slash = name.indexOf("/");
-  while (slash > 0) {
-    const prefix = name.slice(0, slash);
-    const base = name.slice(slash + 1);
-    if (Buffer.byteLength(prefix) > 155) return undefined;
-    if (base !== "" && Buffer.byteLength(base) <= 100) return { prefix, base };
-    slash = name.indexOf("/", slash + 1);
-  }
-  return undefined;
-}
-
-const MAX_OCTAL_SIZE = 0o77777777777;
-
-function ustarBlock(fields: TarHeaderFields & { typeFlag: string }): Buffer {
-  const block = Buffer.alloc(BLOCK);
-  const split = splitName(fields.name);
-  const base = split ? split.base : fields.name.slice(0, 100);
-  block.write(base, 0, 100, "utf8");
-  writeOctal(block, 100, 8, fields.mode & 0o7777);
-  writeOctal(block, 108, 8, 0);
-  writeOctal(block, 116, 8, 0);
-  writeOctal(block, 124, 12, fields.size > MAX_OCTAL_SIZE ? 0 : fields.size);
-  writeOctal(block, 136, 12, Math.max(0, Math.floor(fields.mtime.getTime() / 1000)));
-  block.write(fields.typeFlag, 156, 1, "ascii");
-  if (fields.linkname && Buffer.byteLength(fields.linkname) <= 100) {
-    block.write(fields.linkname, 157, 100, "utf8");
-  }
-  block.write("ustar\0", 257, 6, "ascii");
-  block.write("00", 263, 2, "ascii");
-  if (split?.prefix) block.write(split.prefix, 345, 155, "utf8");
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
-  return block;
-}
-
-/** One entry's header: ustar, preceded by a pax header when a name or size does not fit. */
-export function tarHeader(fields: TarHeaderFields): Buffer {
-  const records: string[] = [];
-  if (!splitName(fields.name)) records.push(paxRecord("path", fields.name));
-  if (fields.linkname && Buffer.byteLength(fields.linkname) > 100) {
-    records.push(paxRecord("linkpath", fields.linkname));
-  }
-  if (fields.size > MAX_OCTAL_SIZE) records.push(paxRecord("size", String(fields.size)));
-  const header = ustarBlock({ ...fields, typeFlag: fields.type });
-  if (records.length === 0) return header;
-  const pax = Buffer.from(records.join(""), "utf8");
-  const paxHeader = ustarBlock({
-    name: "PaxHeader",
-    type: "0",
-    size: pax.length,
-    mode: 0o644,
-    mtime: fields.mtime,
-    typeFlag: "x",
-  });
-  return Buffer.concat([paxHeader, pax, padding(pax.length), header]);
 }

@@ -18,9 +18,11 @@ export {
 export {
   type CacheLimitResult,
   type CacheRecord,
+  type CacheRetentionResult,
   type CacheUsage,
   cacheUsage,
   enforceCacheLimit,
+  enforceCacheRetention,
   type PruneOptions,
   type PruneResult,
   pruneCache,

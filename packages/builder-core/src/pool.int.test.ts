@@ -170,6 +170,46 @@ describe("BuilderPool on real engines", () => {
     expect(await processesMatching("sleep 47")).toEqual([]);
   });
 
+  it("prunes an idle main's records unused for longer than the project's retention", async () => {
+    const p = thePool();
+    const project = "acme/retained";
+    const marker = `${Date.now()}`;
+    p.setProjectSettings(project, { cacheRetentionMs: 3_000 });
+    const build = async (name: string) => {
+      const result = await p.submit({
+        projectId: project,
+        platform: PLATFORM,
+        build: { contextDir: await ctx(`echo ${name}-${marker}`) },
+      }).result;
+      expect(result.status).toBe("succeeded");
+      return result.engineId;
+    };
+    const main = await build("first");
+    const engine = await p.mainEngine(project, PLATFORM);
+    if (!engine) throw new Error(`no main engine for ${project}`);
+    const firstRecords = async () =>
+      (await cacheUsage(engine)).records.filter((r) => r.description?.includes(`first-${marker}`));
+    expect(await firstRecords()).not.toEqual([]);
+    // past the retention, the next idle moment prunes the first build's records
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(await build("second")).toBe(main);
+    expect(
+      await waitUntil(
+        () =>
+          events.some(
+            (e) => e.type === "cache-pruned" && e.engineId === main && e.reason === "retention",
+          ),
+        30_000,
+      ),
+    ).toBe(true);
+    expect(
+      events.find(
+        (e) => e.type === "cache-pruned" && e.engineId === main && e.reason === "retention",
+      ),
+    ).toMatchObject({ retentionMs: 3_000 });
+    expect(await firstRecords()).toEqual([]);
+  });
+
   it("prunes an idle main's cache down to the project's cache size limit", async () => {
     const p = thePool();
     p.setProjectSettings("acme/worker", { cacheSizeLimitBytes: 1 });
@@ -188,7 +228,7 @@ describe("BuilderPool on real engines", () => {
       ),
     ).toBe(true);
     const pruned = events.find((e) => e.type === "cache-pruned" && e.engineId === main);
-    expect(pruned).toMatchObject({ limitBytes: 1 });
+    expect(pruned).toMatchObject({ reason: "size-limit", limitBytes: 1 });
     const engine = await p.mainEngine("acme/worker", PLATFORM);
     if (!engine) throw new Error("no main engine for acme/worker");
     // Only what BuildKit may not prune is left: records an image or a running build holds.

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { type BuildOptions, type BuildSummary, runBuild, summaryWithoutEngine } from "./build.ts";
-import { enforceCacheLimit } from "./cache.ts";
+import { type CacheUsage, cacheUsage, enforceCacheLimit, enforceCacheRetention } from "./cache.ts";
 import {
   cleanupEngineFolders,
   type EngineHandle,
@@ -41,6 +41,11 @@ export const poolSettingsSchema = z.object({
    * (least recently used first) down to this size, before the snapshot clones start from.
    */
   cacheSizeLimitBytes: z.number().int().positive().optional(),
+  /**
+   * The project's cache retention: when the main engine goes idle, records not used for longer
+   * than this are pruned (before the size limit is applied, and before the snapshot).
+   */
+  cacheRetentionMs: z.number().int().positive().optional(),
 });
 export type PoolSettings = z.output<typeof poolSettingsSchema>;
 export type PoolSettingsInput = z.input<typeof poolSettingsSchema>;
@@ -70,7 +75,15 @@ export type PoolEvent =
   | { type: "engine-started"; engineId: string; kind: EngineKind; seededFrom: string }
   | { type: "engine-stopped"; engineId: string; kind: EngineKind; reason: string }
   | { type: "snapshot"; key: string; takenAt: string; durationMs: number }
-  | { type: "cache-pruned"; engineId: string; limitBytes: number; reclaimedBytes: number }
+  | {
+      type: "cache-pruned";
+      engineId: string;
+      /** size-limit: down to `limitBytes`; retention: records unused for over `retentionMs`. */
+      reason: "size-limit" | "retention";
+      limitBytes?: number;
+      retentionMs?: number;
+      reclaimedBytes: number;
+    }
   | { type: "orphan-stopped"; engineId: string; pid: number };
 
 export type EngineKind = "main" | "clone";
@@ -630,17 +643,41 @@ export class BuilderPool {
     }
   }
 
-  /** Prunes an idle main engine's cache down to the project's limit; never fails the pool. */
+  /**
+   * Prunes an idle main engine's cache: records unused for longer than the project's retention,
+   * then down to its size limit (least recently used first). Never fails the pool.
+   */
   async #keepCacheUnderLimit(main: PoolEngine, settings: PoolSettings): Promise<void> {
+    const retention = settings.cacheRetentionMs;
     const limit = settings.cacheSizeLimitBytes;
-    if (limit === undefined || !main.handle || main.running.size > 0 || main.retired) return;
+    if (retention === undefined && limit === undefined) return;
+    const idle = () => main.handle && main.running.size === 0 && !main.retired;
     try {
-      const result = await enforceCacheLimit({ ...main.handle }, limit);
+      if (!idle() || !main.handle) return;
+      // one read of the cache serves both checks when neither prunes (the usual case)
+      let usage: CacheUsage | undefined = await cacheUsage({ ...main.handle });
+      if (retention !== undefined && idle()) {
+        const result = await enforceCacheRetention({ ...main.handle }, retention, usage);
+        if (result.pruned) {
+          usage = undefined;
+          main.group.dirty = true;
+          this.#options.onEvent?.({
+            type: "cache-pruned",
+            engineId: main.id,
+            reason: "retention",
+            retentionMs: retention,
+            reclaimedBytes: result.reclaimedBytes,
+          });
+        }
+      }
+      if (limit === undefined || !idle()) return;
+      const result = await enforceCacheLimit({ ...main.handle }, limit, usage);
       if (result.pruned) {
         main.group.dirty = true;
         this.#options.onEvent?.({
           type: "cache-pruned",
           engineId: main.id,
+          reason: "size-limit",
           limitBytes: limit,
           reclaimedBytes: result.reclaimedBytes,
         });
