@@ -1,11 +1,17 @@
 // Billing rollup at scale: one month of telemetry for many orgs in a temp embedded store (loaded
 // with ClickHouse's generators: INSERT ... SELECT ... FROM numbers(n), no rows cross JS), then
-//   rollup   = computeUsageRows (the three exact per-day queries, FINAL, runner-type rule, cache
-//              integration) + replaceUsageRows (PostgreSQL usage_daily, one transaction)
+//   rollup   = rollupUsage, what ingest's worker runs: the three exact per-day queries (FINAL,
+//              runner-type rule, cache integration), each meter's rows streamed into PostgreSQL
+//              as they come (usage_daily, one transaction), twice:
+//              first     = into an empty usage_daily (every row inserted)
+//              recompute = the same month again, nothing changed (what the 5-minute job, a period
+//                          close and a recompute by hand mostly find)
 //   baseline = a plain SELECT ... GROUP BY org, day of the same meters on the same store (no
 //              FINAL, no per-build platform join, no runner-type rule, cache as a plain average)
 // Time (median of --runs) and peak RSS of this process while each runs (the embedded engine runs
-// in-process, so its memory is included), and the ratio rollup / baseline.
+// in-process, so its memory is included), and the ratio rollup / baseline; also the CPU time of
+// this process and of the PostgreSQL backends (Linux, local PostgreSQL), steadier than wall time
+// on a busy machine.
 //
 //   npx tsx bench/billing/run.ts [--scale=1] [--runs=3] [--keep]
 //
@@ -14,10 +20,10 @@
 // steps and jobs by 10 (orgs stay 1,000). Needs PostgreSQL (a throw-away database is cloned
 // from the test template and dropped at the end).
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { computeUsageRows, replaceUsageRows } from "@slipway/billing/rollup";
+import { type RollupResult, rollupUsage, usageBatches } from "@slipway/billing/rollup";
 import { createTestDatabase } from "@slipway/db/testing";
 import { EmbeddedStore, migrateClickHouse } from "@slipway/telemetry";
 
@@ -57,16 +63,45 @@ async function load(label: string, total: number, sql: (from: number, n: number)
   console.log(`  ${label}: ${fmt(total)} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-/** Runs fn while sampling RSS every 20 ms; returns its time and the peak RSS seen. */
+/**
+ * CPU time so far of the PostgreSQL backends serving the bench database (from /proc: only when
+ * PostgreSQL runs on this machine under a readable /proc; else NaN). With the CPU of this
+ * process (which includes the embedded engine's threads) it gives a measure of the work done
+ * that, unlike wall time, does not grow when other processes compete for the cores.
+ */
+async function pgCpuMs(): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  try {
+    const pids = await pg.db.$queryRaw<{ pid: number }[]>`
+      SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+    for (const { pid } of pids) {
+      const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ");
+      // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+      out.set(pid, (Number(fields?.[11]) + Number(fields?.[12])) * 10);
+    }
+  } catch {
+    out.set(-1, Number.NaN);
+  }
+  return out;
+}
+
+/** Runs fn while sampling RSS every 20 ms; returns its time, CPU time and the peak RSS seen. */
 async function measure<T>(fn: () => Promise<T>) {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
+  const pgBefore = await pgCpuMs();
+  const cpuBefore = process.cpuUsage();
   const t = performance.now();
   try {
     const result = await fn();
-    return { ms: performance.now() - t, peak: Math.max(peak, process.memoryUsage().rss), result };
+    const ms = performance.now() - t;
+    const own = process.cpuUsage(cpuBefore);
+    let pgMs = 0;
+    for (const [pid, v] of await pgCpuMs()) pgMs += v - (pgBefore.get(pid) ?? 0);
+    const cpu = (own.user + own.system) / 1000 + pgMs;
+    return { ms, cpu, peak: Math.max(peak, process.memoryUsage().rss), result };
   } finally {
     clearInterval(timer);
   }
@@ -167,54 +202,77 @@ try {
     return rows;
   };
 
-  // Warm-up of both, then interleaved runs (same machine noise for both sides).
+  // Warm-up of both (rows discarded), then interleaved runs (same machine noise for both sides).
   await baseline();
-  let rows = await computeUsageRows(store, range);
-  const q: number[] = [];
-  const w: number[] = [];
+  for await (const _ of usageBatches(store, range));
+  const first: RollupResult[] = [];
+  const again: RollupResult[] = [];
   const b: number[] = [];
-  let peakRollup = 0;
+  const cpuFirst: number[] = [];
+  const cpuAgain: number[] = [];
+  const cpuBase: number[] = [];
+  let peakFirst = 0;
+  let peakAgain = 0;
   let peakBaseline = 0;
   let baselineRows = 0;
+  const counts = new Set<number>();
   for (let i = 0; i < RUNS; i++) {
-    const m1 = await measure(() => computeUsageRows(store, range));
-    rows = m1.result;
-    q.push(m1.ms);
-    const m2 = await measure(() => replaceUsageRows(pg.db, range, rows));
-    w.push(m2.ms);
-    peakRollup = Math.max(peakRollup, m1.peak, m2.peak);
+    await pg.db.$executeRaw`TRUNCATE usage_daily`;
+    const m1 = await measure(() => rollupUsage(store, pg.db, range));
+    first.push(m1.result);
+    cpuFirst.push(m1.cpu);
+    peakFirst = Math.max(peakFirst, m1.peak);
+    const m2 = await measure(() => rollupUsage(store, pg.db, range));
+    again.push(m2.result);
+    cpuAgain.push(m2.cpu);
+    peakAgain = Math.max(peakAgain, m2.peak);
+    counts.add(await pg.db.usageDaily.count());
     const m3 = await measure(baseline);
     b.push(m3.ms);
+    cpuBase.push(m3.cpu);
     baselineRows = m3.result;
     peakBaseline = Math.max(peakBaseline, m3.peak);
   }
-  const stored = await pg.db.usageDaily.count();
-  const buildMs = rows.filter((r) => r.meter === "build_ms").reduce((s, r) => s + r.quantity, 0n);
+  const [stored] = await pg.db.$queryRaw<{ rows: bigint; build: bigint }[]>`
+    SELECT count(*) AS rows, coalesce(sum(quantity) FILTER (WHERE meter = 'build_ms'), 0)::bigint AS build
+    FROM usage_daily`;
   const [plain] = await store.query<{ ms: string }>(
     "SELECT toString(sum(duration_ms)) AS ms FROM builds_v1 WHERE event_type = 'finished'",
   );
-  const qm = median(q);
-  const wm = median(w);
   const bm = median(b);
+  const pick = (rs: RollupResult[], k: "queryMs" | "writeMs") => median(rs.map((r) => r[k]));
+  const total = (rs: RollupResult[]) => median(rs.map((r) => r.queryMs + r.writeMs));
+  const x = (ms: number) => `${(ms / bm).toFixed(2)}x`;
   console.log(
     `\nOne month, ${fmt(ORGS)} orgs, median of ${RUNS} runs (peak RSS of this process)\n`,
   );
-  console.log("| step | median ms | peak RSS | rows | vs baseline |");
-  console.log("| --- | ---: | ---: | ---: | ---: |");
+  const bc = median(cpuBase);
+  const cx = (ms: number) => (Number.isNaN(ms) ? "n/a" : `${(ms / bc).toFixed(2)}x`);
+  const cpuOf = (ms: number) => (Number.isNaN(ms) ? "n/a" : fmt(ms));
   console.log(
-    `| baseline: plain SELECT ... GROUP BY org, day (3 queries) | ${fmt(bm)} | ${mb(peakBaseline)} | ${fmt(baselineRows)} | 1.00x |`,
+    "| step | median ms | vs baseline | CPU ms (this process + PostgreSQL) | CPU vs baseline | peak RSS | rows |",
   );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   console.log(
-    `| rollup queries (FINAL, per build x platform, runner rule, cache integral) | ${fmt(qm)} | ${mb(peakRollup)} | ${fmt(rows.length)} | ${(qm / bm).toFixed(2)}x |`,
+    `| baseline: plain SELECT ... GROUP BY org, day (3 queries) | ${fmt(bm)} | 1.00x | ${cpuOf(bc)} | 1.00x | ${mb(peakBaseline)} | ${fmt(baselineRows)} |`,
   );
+  for (const [label, rs, peak, cpus] of [
+    ["first rollup (empty usage_daily)", first, peakFirst, cpuFirst],
+    ["recompute (nothing changed)", again, peakAgain, cpuAgain],
+  ] as const) {
+    const last = rs.at(-1);
+    console.log(
+      `| ${label}: queries (FINAL, per build x platform, runner rule, cache integral) | ${fmt(pick(rs, "queryMs"))} | ${x(pick(rs, "queryMs"))} | | | | ${fmt(last?.rows ?? 0)} |`,
+    );
+    console.log(
+      `| ${label}: PostgreSQL write (${fmt(last?.inserted ?? 0)} inserted, ${fmt(last?.deleted ?? 0)} deleted) | ${fmt(pick(rs, "writeMs"))} | | | | | |`,
+    );
+    console.log(
+      `| ${label}: total | ${fmt(total(rs))} | ${x(total(rs))} | ${cpuOf(median(cpus))} | ${cx(median(cpus))} | ${mb(peak)} | |`,
+    );
+  }
   console.log(
-    `| rollup write (PostgreSQL usage_daily, replace in one transaction) | ${fmt(wm)} | | ${fmt(stored)} | |`,
-  );
-  console.log(
-    `| rollup total | ${fmt(qm + wm)} | ${mb(peakRollup)} | | ${((qm + wm) / bm).toFixed(2)}x |`,
-  );
-  console.log(
-    `\ncheck: build ms ${buildMs.toLocaleString("en-US")} (rollup, x platforms) vs ${BigInt(plain?.ms ?? "0").toLocaleString("en-US")} (plain sum, 1 per build); runs gave ${new Set(q.map(() => stored)).size === 1 ? "the same" : "different"} row counts`,
+    `\ncheck: build ms ${stored?.build.toLocaleString("en-US")} (usage_daily, x platforms) vs ${BigInt(plain?.ms ?? "0").toLocaleString("en-US")} (plain sum, 1 per build); ${fmt(Number(stored?.rows ?? 0))} rows stored, runs gave ${counts.size === 1 ? "the same" : "different"} row counts`,
   );
 } finally {
   await store.close();

@@ -52,15 +52,15 @@ const worker =
       })
     : undefined;
 // Billing usage rollups (BullMQ, idempotent): ClickHouse → PostgreSQL usage_daily, invoices.
-if (worker) {
-  await (await import("@slipway/billing/rollup")).startBillingRollups({
-    redisUrl: env.REDIS_URL,
-    prefix: env.INGEST_QUEUE_PREFIX,
-    store,
-    db,
-    log,
-  });
-}
+const billing = worker
+  ? await (await import("@slipway/billing/rollup")).startBillingRollups({
+      redisUrl: env.REDIS_URL,
+      prefix: env.INGEST_QUEUE_PREFIX,
+      store,
+      db,
+      log,
+    })
+  : undefined;
 const serviceToken = await resolveServiceToken(env.SLIPWAY_STATE_DIR, env.INGEST_SERVICE_TOKEN);
 const app = await buildServer({
   db,
@@ -97,6 +97,9 @@ async function shutdown(signal: string) {
     ["http server", () => app.close()],
     // Finishes (and stores) the batches in hand; the rest stay queued for the next start.
     ["queue worker", async () => worker?.close()],
+    // Finishes the rollup in hand (it uses ClickHouse and PostgreSQL, closed below); a job cut
+    // short by the 10 s limit is retried at the next start (rollups are idempotent).
+    ["billing rollups", async () => billing?.close()],
     ["queues", () => queues.close()],
     ["clickhouse", () => store.close()],
     ["redis", () => redis.quit()],
@@ -122,6 +125,7 @@ try {
 } catch (err) {
   const code = (err as { code?: string }).code;
   await worker?.close();
+  await billing?.close();
   await queues.close();
   await store.close();
   redis.disconnect();

@@ -20,7 +20,7 @@ import {
 } from "@slipway/telemetry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runnerTypeOf } from "./money.ts";
-import { computeUsageRows, rollupUsage } from "./rollup/index.ts";
+import { computeUsageRows, replaceUsageRows, rollupUsage, type UsageRow } from "./rollup/index.ts";
 import { runRollupJob } from "./rollup/worker.ts";
 import {
   BillingError,
@@ -471,6 +471,105 @@ describe("recomputation", () => {
     await expect(
       rollupUsage(store, db, { from: new Date("2026-02-01T01:00:00Z"), to: FEB.end }),
     ).rejects.toThrow(/from must be a UTC midnight/);
+  });
+});
+
+describe("the usage_daily write", () => {
+  // A month no other test uses.
+  const JUNE = { from: new Date("2025-06-01T00:00:00Z"), to: new Date("2025-07-01T00:00:00Z") };
+  const row = (orgId: string, day: string, quantity: bigint, key = "linux/amd64"): UsageRow => ({
+    orgId,
+    day,
+    meter: "build_ms",
+    key,
+    projectId: "p",
+    quantity,
+  });
+  const june = () =>
+    db.usageDaily.findMany({
+      where: { day: { gte: JUNE.from, lt: JUNE.to } },
+      orderBy: [{ orgId: "asc" }, { day: "asc" }, { key: "asc" }],
+      select: { orgId: true, day: true, key: true, quantity: true, computedAt: true },
+    });
+
+  it("writes only what changed, skips unknown orgs and days outside the range", async () => {
+    const first = [
+      row(orgA, "2025-06-01", 1_000n),
+      row(orgA, "2025-06-02", 2_000n),
+      row(orgB, "2025-06-02", 3_000n),
+      row("no-such-org", "2025-06-03", 4_000n),
+      row(orgA, "2025-07-01", 5_000n),
+    ];
+    expect(await replaceUsageRows(db, JUNE, first)).toEqual({
+      rows: 3,
+      skipped: 2,
+      inserted: 3,
+      deleted: 0,
+    });
+    const before = await june();
+    expect(before.map((r) => [r.orgId, r.quantity])).toEqual([
+      [orgA, 1_000n],
+      [orgA, 2_000n],
+      [orgB, 3_000n],
+    ]);
+    // The same rows again: nothing written, not even computed_at.
+    expect(await replaceUsageRows(db, JUNE, first)).toMatchObject({ inserted: 0, deleted: 0 });
+    expect(await june()).toEqual(before);
+    // One changed, one gone, one new; given as batches.
+    async function* batches() {
+      yield [row(orgA, "2025-06-01", 1_000n), row(orgA, "2025-06-02", 2_500n)];
+      yield [row(orgA, "2025-06-30", 7_000n)];
+    }
+    expect(await replaceUsageRows(db, JUNE, batches())).toEqual({
+      rows: 3,
+      skipped: 0,
+      inserted: 2,
+      deleted: 2,
+    });
+    const after = await june();
+    expect(after.map((r) => [r.orgId, r.day.toISOString().slice(0, 10), r.quantity])).toEqual([
+      [orgA, "2025-06-01", 1_000n],
+      [orgA, "2025-06-02", 2_500n],
+      [orgA, "2025-06-30", 7_000n],
+    ]);
+    expect(after[0]?.computedAt).toEqual(before[0]?.computedAt);
+    // Nothing at all: the range is emptied.
+    expect(await replaceUsageRows(db, JUNE, [])).toMatchObject({ rows: 0, deleted: 3 });
+    expect(await june()).toEqual([]);
+  });
+
+  it("keeps other orgs when scoped, and stores awkward keys exactly", async () => {
+    await replaceUsageRows(db, JUNE, [row(orgA, "2025-06-05", 1n), row(orgB, "2025-06-05", 2n)]);
+    const odd = ["tab\there", "new\nline", "back\\slash", 'quote"d', "", "{braces,comma}"];
+    const scoped = { ...JUNE, orgIds: [orgB] };
+    const result = await replaceUsageRows(db, scoped, [
+      ...odd.map((key, i) => row(orgB, "2025-06-06", BigInt(i + 1), key)),
+      row(orgA, "2025-06-06", 9n), // not in scope: skipped
+    ]);
+    expect(result).toEqual({ rows: odd.length, skipped: 1, inserted: odd.length, deleted: 1 });
+    const rows = await june();
+    expect(rows.filter((r) => r.orgId === orgA).map((r) => r.quantity)).toEqual([1n]);
+    const keysOfB = (rs: typeof rows) =>
+      rs
+        .filter((r) => r.orgId === orgB)
+        .map((r) => r.key)
+        .sort();
+    expect(keysOfB(rows)).toEqual([...odd].sort());
+    // The same into an empty range (inserted as they come, no temporary table).
+    await replaceUsageRows(db, JUNE, []);
+    const odd2 = odd.map((key, i) => row(orgB, "2025-06-07", BigInt(i + 1), key));
+    expect(await replaceUsageRows(db, JUNE, odd2)).toEqual({
+      rows: odd.length,
+      skipped: 0,
+      inserted: odd.length,
+      deleted: 0,
+    });
+    const again = await june();
+    expect(keysOfB(again)).toEqual([...odd].sort());
+    // computed_at is the time of the write (UTC), as Prisma stores timestamps.
+    for (const r of again)
+      expect(Math.abs(r.computedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    await replaceUsageRows(db, JUNE, []);
   });
 });
 

@@ -192,6 +192,23 @@ export async function billingAccount(db: DbTx, orgId: string, now: Date): Promis
   };
 }
 
+/**
+ * The plan whose seats bound the org's membership now: the subscribed plan (a scheduled
+ * downgrade counts from the period it takes effect), else Free. Null when no plans are set up
+ * (a self-hosted install without billing): no seat limit then.
+ */
+export async function seatPlan(
+  db: DbTx,
+  orgId: string,
+): Promise<{ code: string; name: string; seats: number } | null> {
+  const select = { code: true, name: true, seats: true } as const;
+  const sub = await db.subscription.findUnique({
+    where: { orgId },
+    select: { plan: { select } },
+  });
+  return sub?.plan ?? (await db.plan.findUnique({ where: { code: FREE_PLAN_CODE }, select }));
+}
+
 export interface BillingOverview {
   account: BillingAccount;
   usage: PeriodUsage;

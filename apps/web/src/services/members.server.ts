@@ -2,7 +2,13 @@
 // SHA-256 is stored (Invite.tokenHash). An invite is single use and expires. The last owner of an
 // org can neither leave, be removed nor be demoted. Removing a member does not end their
 // sessions (they may belong to other orgs); deleting the user does.
+//
+// Seats: every membership (any role) takes one of the plan's seats (`seatPlan`: the subscribed
+// plan, else Free; no plans set up, no limit). An invite is refused when members plus open
+// invites already fill them, joining when members do (409, naming the plan and its seats).
+// Both count under the org row's lock, so concurrent invites or joins cannot overshoot.
 
+import { seatPlan } from "@slipway/billing";
 import {
   AUDIT_ACTIONS,
   type DbTx,
@@ -133,6 +139,8 @@ export async function createInvite(
   const { token, tokenHash } = generateInviteToken();
   const expiresAt = new Date(now.getTime() + days * 86_400_000);
   return db.$transaction(async (tx) => {
+    await lockOrg(tx, actor.org.id);
+    await checkSeatsForInvite(tx, actor.org.id, now);
     const invite = await tx.invite.create({
       data: { orgId: actor.org.id, role, email, tokenHash, expiresAt, createdById: actor.user.id },
     });
@@ -220,11 +228,13 @@ export async function acceptInvite(
       where: { tokenHash: hashToken(token) },
       select: { id: true, orgId: true, role: true },
     });
+    await lockOrg(tx, invite.orgId);
     const already = await tx.membership.findUnique({
       where: { userId_orgId: { userId: user.id, orgId: invite.orgId } },
     });
     if (already)
       throw new ServiceError("CONFLICT", `You are already a member of ${described.orgName}.`);
+    await checkSeatsForJoin(tx, invite.orgId, described.orgName);
     // Single use even under concurrency: only one UPDATE finds it unused.
     const claimed = await tx.invite.updateMany({
       where: { id: invite.id, usedAt: null, expiresAt: { gt: now } },
@@ -253,6 +263,41 @@ export async function acceptInvite(
 /** Locks the org row: owner counts read after this cannot change until the transaction ends. */
 async function lockOrg(tx: DbTx, orgId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM orgs WHERE id = ${orgId} FOR UPDATE`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Refuses an invite when the members and the open invites already fill the plan's seats. */
+async function checkSeatsForInvite(tx: DbTx, orgId: string, now: Date): Promise<void> {
+  const plan = await seatPlan(tx, orgId);
+  if (!plan) return;
+  const [members, open] = await Promise.all([
+    tx.membership.count({ where: { orgId } }),
+    tx.invite.count({ where: { orgId, usedAt: null, expiresAt: { gt: now } } }),
+  ]);
+  if (members + open < plan.seats) return;
+  const taken =
+    open === 0
+      ? `its ${plural(members, "member")} use all of them`
+      : `${plural(members, "member")} and ${plural(open, "open invite")} already take all of them`;
+  throw new ServiceError(
+    "CONFLICT",
+    `Seat limit reached: the ${plan.name} plan includes ${plural(plan.seats, "seat")} and ${taken}. ` +
+      "An owner can upgrade the plan in Billing, or remove a member first.",
+  );
+}
+
+/** Refuses joining when the members already fill the plan's seats. */
+async function checkSeatsForJoin(tx: DbTx, orgId: string, orgName: string): Promise<void> {
+  const plan = await seatPlan(tx, orgId);
+  if (!plan) return;
+  const members = await tx.membership.count({ where: { orgId } });
+  if (members < plan.seats) return;
+  throw new ServiceError(
+    "CONFLICT",
+    `${orgName} has no free seat: its ${plan.name} plan includes ${plural(plan.seats, "seat")} and all are taken. ` +
+      `Ask an owner of ${orgName} to upgrade the plan or free a seat; this invite stays valid until it expires.`,
+  );
 }
 
 async function findMember(tx: DbTx, orgId: string, membershipId: string) {
