@@ -5,11 +5,15 @@ import type { RenderToPipeableStreamOptions } from "react-dom/server";
 import { renderToPipeableStream } from "react-dom/server";
 import type { EntryContext, HandleErrorFunction, RouterContextProvider } from "react-router";
 import { isRouteErrorResponse, ServerRouter } from "react-router";
+import { getBuildService } from "../src/builds/instance.server";
 import { getEnv } from "../src/env.server";
 
 // Validate the configuration when the server build is loaded, so a bad variable stops the
 // process at start-up with a message naming it, not at the first request.
 getEnv();
+// The build service now, not at the first build: builds an earlier process left queued or
+// running are marked failed (interrupted) at start-up.
+getBuildService();
 
 export const streamTimeout = 5_000;
 

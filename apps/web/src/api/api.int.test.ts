@@ -332,6 +332,51 @@ describe("REST API + slipway CLI against real engines", () => {
     expect(big.stderr).toContain("larger than this server's limit");
   });
 
+  it("names more bad input: a platform no builder runs, a malformed platform, -f, no token", async () => {
+    const simple = { Dockerfile: "FROM slipway/busybox:1\n" };
+    // a platform the project lists, but no engine here can build (no QEMU for s390x)
+    await t.db.projectSettings.upsert({
+      where: { projectId: otherProjectId },
+      create: { projectId: otherProjectId, platforms: ["linux/s390x"] },
+      update: { platforms: ["linux/s390x"] },
+    });
+    const otherOrg = await t.db.project.findUniqueOrThrow({ where: { id: otherProjectId } });
+    const { token: otherToken } = await createApiToken(t.db, {
+      orgId: otherOrg.orgId,
+      name: "s390x",
+    });
+    const noBuilder = await cli(["build", await context(simple), "--project", "secret"], {
+      SLIPWAY_TOKEN: otherToken,
+    });
+    expect(noBuilder.code).toBe(1);
+    expect(noBuilder.stderr).toContain("platform-unsupported");
+    expect(noBuilder.stderr).toContain("no builder for platform linux/s390x");
+    const row = await t.db.build.findFirstOrThrow({ where: { projectId: otherProjectId } });
+    expect(row.status).toBe("FAILED");
+    expect(row.error).toContain("no builder for platform linux/s390x");
+
+    const malformed = await cli(
+      ["build", await context(simple), "--platform", "amd64", "--project", projectSlug],
+      { SLIPWAY_TOKEN: orgToken },
+    );
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain('invalid platform "amd64": expected os/arch');
+
+    const dir = await context(simple);
+    const missingFile = await cli(
+      ["build", dir, "-f", join(dir, "Nope.dockerfile"), "--project", projectSlug],
+      { SLIPWAY_TOKEN: orgToken },
+    );
+    expect(missingFile.code).toBe(1);
+    expect(missingFile.stderr).toContain(`no Dockerfile at ${join(dir, "Nope.dockerfile")}`);
+
+    // no token anywhere: an empty home (no config) and no SLIPWAY_TOKEN
+    const emptyHome = await mkdtemp(join(stateDir, "home-"));
+    const anonymous = await cli(["build", dir, "--project", projectSlug], { HOME: emptyHome });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain("not logged in");
+  });
+
   it("stops before building when lint fails under --lint-fail-on", async () => {
     const dir = await context({ Dockerfile: "FROM slipway/busybox:1\nRUN cd /tmp && echo hi\n" });
     const result = await cli(

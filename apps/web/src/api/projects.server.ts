@@ -14,6 +14,8 @@ export interface ApiProject {
   maxBuilders: number;
   builderSize: BuilderSize;
   cacheSizeLimitBytes: number;
+  /** Cache records unused for longer than this many days are pruned from its builders. */
+  cacheRetentionDays: number;
   lastBuildNumber: number;
   createdAt: string;
 }
@@ -45,6 +47,7 @@ type ProjectRow = {
     maxBuilders: number;
     builderSize: BuilderSize;
     cacheSizeLimitBytes: bigint;
+    cacheRetentionDays: number;
   } | null;
 };
 
@@ -62,6 +65,7 @@ function toApiProject(row: ProjectRow): ApiProject {
     maxBuilders: row.settings?.maxBuilders ?? 1,
     builderSize: row.settings?.builderSize ?? "SMALL",
     cacheSizeLimitBytes: Number(row.settings?.cacheSizeLimitBytes ?? 53_687_091_200n),
+    cacheRetentionDays: row.settings?.cacheRetentionDays ?? 14,
     lastBuildNumber: row.lastBuildNumber,
     createdAt: row.createdAt.toISOString(),
   };

@@ -169,6 +169,8 @@ describe("build records, queue positions and multi-platform push", () => {
       Math.max(...samples.map((s) => s.memoryBytes)),
     );
     if (cgroups.version !== "none") expect(Number(row.memoryLimitBytes)).toBe(LIMIT);
+    // the project's cache retention (the default 14 days) reaches its builders' pruning
+    expect((await service.pool()).settingsFor(tightId).cacheRetentionMs).toBe(14 * 86_400_000);
     expect(row.oomKilled).toBe(false);
     // busybox plus the copied context
     expect(Number(row.imageSizeBytes)).toBeGreaterThan(sentBytes);
@@ -351,6 +353,67 @@ describe("build records, queue positions and multi-platform push", () => {
       expect(amd64.engine).not.toBe(arm64.engine);
     } finally {
       registry.child.kill("SIGKILL");
+    }
+  });
+
+  it("marks builds an earlier server process left queued or running failed, at start-up", async () => {
+    const { orgId } = await t.db.project.findUniqueOrThrow({ where: { id: tightId } });
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    const row = (number: number, data: Record<string, unknown>) =>
+      t.db.build.create({
+        data: {
+          orgId,
+          projectId: tightId,
+          number,
+          platforms: ["linux/amd64"],
+          tags: [],
+          triggeredBy: "ci",
+          queuedAt: ago(60_000),
+          ...data,
+        },
+      });
+    // what the process that died left: a queued build, a running one, and rows to leave alone
+    const queued = await row(9001, { status: "QUEUED" });
+    const running = await row(9002, { status: "RUNNING", startedAt: ago(50_000) });
+    const seeded = await row(9003, { status: "RUNNING", startedAt: ago(50_000), seeded: true });
+    const done = await row(9004, { status: "SUCCEEDED", finishedAt: ago(40_000) });
+    // the restarted process
+    const restarted = new BuildService({
+      db: t.db,
+      stateDir: join(stateDir, "restarted"),
+      maxContextBytes: 64 * MiB,
+      sink: new SpoolSink(spoolFile(join(stateDir, "restarted"))),
+    });
+    // a build queued since it started is its own
+    const fresh = await row(9005, { status: "QUEUED", queuedAt: new Date(Date.now() + 1) });
+    try {
+      expect(await restarted.failInterruptedBuilds()).toBe(2);
+      // once per process
+      expect(await restarted.failInterruptedBuilds()).toBe(2);
+      const after = async (id: string) => t.db.build.findUniqueOrThrow({ where: { id } });
+      const wasQueued = await after(queued.id);
+      expect(wasQueued).toMatchObject({ status: "FAILED", durationMs: 0 });
+      expect(wasQueued.error).toMatch(
+        /^interrupted: the server restarted while this build was queued/,
+      );
+      expect(wasQueued.finishedAt?.getTime()).toBeGreaterThan(queued.queuedAt.getTime());
+      const wasRunning = await after(running.id);
+      expect(wasRunning.status).toBe("FAILED");
+      expect(wasRunning.error).toMatch(
+        /^interrupted: the server restarted while this build was running/,
+      );
+      expect((await after(seeded.id)).status).toBe("RUNNING");
+      expect((await after(done.id)).status).toBe("SUCCEEDED");
+      expect((await after(fresh.id)).status).toBe("QUEUED");
+      // the API (and so the dashboard and `GET /builds/:id`) says so
+      const { body } = await getBuild(queued.id);
+      expect(body.build).toMatchObject({ status: "failed", queuePosition: null });
+      expect((body.build as ApiBuild & { error: string }).error).toContain("run the build again");
+    } finally {
+      await restarted.close();
+      await t.db.build.deleteMany({
+        where: { id: { in: [queued.id, running.id, seeded.id, done.id, fresh.id] } },
+      });
     }
   });
 });

@@ -29,8 +29,9 @@ export function buildEnv(source: Record<string, string | undefined> = process.en
 }
 
 // One service (and so one BuilderPool, which owns the engines of this state directory) per
-// process. It lives on globalThis so Vite's module reloads in development do not start a second
-// pool over the same engines.
+// process, created at start-up (entry.server.tsx) so that builds an earlier process left queued
+// or running are marked failed before anyone looks at them. It lives on globalThis so Vite's
+// module reloads in development do not start a second pool over the same engines.
 const holder = globalThis as typeof globalThis & { __slipwayBuildService?: BuildService };
 
 export function getBuildService(): BuildService {
@@ -44,6 +45,10 @@ export function getBuildService(): BuildService {
     sink: new IngestSink(env.INGEST_URL, new SpoolSink(spoolFile(stateDir))),
   });
   holder.__slipwayBuildService = service;
+  // builds an earlier process left queued or running never finish: they are marked failed now
+  service.failInterruptedBuilds().catch((error: unknown) => {
+    console.error("[slipway builds] could not mark interrupted builds failed", error);
+  });
   let closing = false;
   const shutdown = () => {
     if (closing) return;

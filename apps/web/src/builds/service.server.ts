@@ -55,6 +55,8 @@ export interface StartBuildInput {
     maxBuilders: number;
     builderSize: "SMALL" | "MEDIUM" | "LARGE";
     cacheSizeLimitBytes: number;
+    /** Cache records unused for longer than this are pruned (none when absent). */
+    cacheRetentionDays?: number;
   };
   /** `secret` is the request's bearer token, passed on to ingest with the build's events. */
   trigger: { tokenId: string; name: string; secret?: string };
@@ -122,6 +124,32 @@ function toStreamStep(step: BuildStep): StreamStep {
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
+ * The name of a single-stage Dockerfile's stage: its `AS` name, else `stage-0` as BuildKit calls
+ * an unnamed stage. (BuildKit names the steps of a single-stage build `[2/5] RUN ...`, without
+ * the stage.)
+ */
+export function singleStageName(dockerfileText: string): string {
+  const from = /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*\S+(?:[ \t]+AS[ \t]+(\S+))?/im.exec(
+    dockerfileText,
+  );
+  return from?.[1]?.toLowerCase() ?? "stage-0";
+}
+
+/**
+ * The Dockerfile stage of a step for telemetry; null for BuildKit's own vertices. A step with a
+ * position but no stage belongs to the only stage (without this, such steps were lumped with the
+ * internal vertices, and "why slow" and the insights skipped them).
+ */
+export function stageOf(
+  step: Pick<BuildStep, "stage" | "stepIndex">,
+  onlyStage: string,
+): string | null {
+  if (step.stage === "internal") return null;
+  return step.stage ?? (step.stepIndex !== undefined ? onlyStage : null);
+}
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
  * Runs API builds on this process's BuilderPool: records each in PostgreSQL (QUEUED → RUNNING →
  * final), streams its progress as NDJSON events, sends telemetry to the sink, and cancels it on
  * request or when the client goes away.
@@ -133,8 +161,68 @@ export class BuildService {
   readonly #running = new Set<Promise<void>>();
   #closed = false;
 
+  /** Builds queued before this moment were queued by an earlier process. */
+  readonly #createdAt = new Date();
+  #recovered: Promise<number> | undefined;
+
   constructor(options: BuildServiceOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Fails the builds an earlier process of this server left QUEUED or RUNNING: the queue and the
+   * builds lived in that process (its engines are stopped when the pool starts), so they will never
+   * finish. Each gets status FAILED, `finishedAt` now and an `interrupted:` error saying what
+   * happened; the client that started it has lost its stream and must build again. Runs once per
+   * service (later calls return the first result): at the server's start-up, and before the pool
+   * starts. Assumes one server runs the builds of a database (as one pool owns a state directory).
+   */
+  failInterruptedBuilds(): Promise<number> {
+    this.#recovered ??= this.#failInterrupted().catch((error: unknown) => {
+      this.#recovered = undefined;
+      throw error;
+    });
+    return this.#recovered;
+  }
+
+  async #failInterrupted(): Promise<number> {
+    const { db } = this.#options;
+    const finishedAt = new Date();
+    const left = {
+      queuedAt: { lt: this.#createdAt },
+      // demo data made by the seed script is not a build anyone waits for
+      seeded: false,
+      id: { notIn: [...this.#active.keys()] },
+    };
+    const queued = await db.build.updateMany({
+      where: { ...left, status: "QUEUED" },
+      data: {
+        status: "FAILED",
+        finishedAt,
+        durationMs: 0,
+        error:
+          "interrupted: the server restarted while this build was queued (the queue is kept in " +
+          "memory); run the build again",
+      },
+    });
+    const running = await db.build.updateMany({
+      where: { ...left, status: "RUNNING" },
+      data: {
+        status: "FAILED",
+        finishedAt,
+        error:
+          "interrupted: the server restarted while this build was running, and its builder was " +
+          "stopped; run the build again",
+      },
+    });
+    const count = queued.count + running.count;
+    if (count > 0) {
+      console.warn(
+        `[slipway builds] ${count} build${count === 1 ? "" : "s"} left queued or running by an ` +
+          "earlier server process marked failed (interrupted)",
+      );
+    }
+    return count;
   }
 
   get maxContextBytes(): number {
@@ -146,6 +234,8 @@ export class BuildService {
     // arm64 projects build under QEMU when qemu-user-static is installed (no-op otherwise)
     this.#pool ??= registerQemuBinfmt()
       .catch(() => undefined)
+      // the engines of an earlier process are stopped by the pool: their builds are over
+      .then(() => this.failInterruptedBuilds().catch(() => 0))
       .then(() =>
         BuilderPool.start({
           stateDir: this.#options.stateDir,
@@ -415,6 +505,9 @@ export class BuildService {
         this.#options.builderSizes?.[input.project.builderSize] ??
         (input.project.builderSize.toLowerCase() as Lowercase<typeof input.project.builderSize>),
       cacheSizeLimitBytes: input.project.cacheSizeLimitBytes,
+      ...(input.project.cacheRetentionDays && {
+        cacheRetentionMs: input.project.cacheRetentionDays * DAY_MS,
+      }),
     });
     const multiPush = input.push === true && input.platforms.length > 1;
     let startedAt: Date | undefined;
@@ -663,6 +756,7 @@ export class BuildService {
       ...(error && { error }),
     };
 
+    const onlyStage = singleStageName(input.dockerfileText);
     send([
       ...byPlatform.flatMap(({ platform, result }) =>
         result.steps
@@ -674,7 +768,7 @@ export class BuildService {
               buildId: build.id,
               digest: step.digest,
               name: step.name.slice(0, 4096) || step.digest,
-              stage: step.stage && step.stage !== "internal" ? step.stage : null,
+              stage: stageOf(step, onlyStage),
               platform: input.platforms.length > 1 ? platform : null,
               dockerfileLine: step.dockerfileLine ?? null,
               startedAt: step.startedAt ?? null,
@@ -703,7 +797,52 @@ export class BuildService {
       },
     ]);
     emit({ type: "summary", summary });
+    // the cache's size after the build, for the cache page's chart over time (after the summary:
+    // the client does not wait for it)
+    const snapshot = await this.#cacheSnapshot(input.project.id, input.platforms);
+    if (snapshot) {
+      send([
+        {
+          ...envelope("cache.snapshot"),
+          type: "cache.snapshot",
+          data: {
+            builderId: null,
+            ...snapshot,
+            hitCount: cachedStepCount,
+            missCount: stepCount - cachedStepCount,
+          },
+        },
+      ]);
+    }
     await Promise.all(telemetry);
+  }
+
+  /** The project's cache over its platforms' main builders; undefined when none answers. */
+  async #cacheSnapshot(
+    projectId: string,
+    platforms: string[],
+  ): Promise<{ sizeBytes: number; reclaimableBytes: number; entryCount: number } | undefined> {
+    // dockerd answers one disk-usage request at a time ("a disk usage operation is already
+    // running"), and the pool reads the same engine's cache as it goes idle: retry briefly
+    const usageOf = async (platform: string) => {
+      for (const delayMs of [0, 250, 500, 1000, 2000]) {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        try {
+          return await this.cacheUsage(projectId, platform);
+        } catch {
+          // try again
+        }
+      }
+      return undefined;
+    };
+    const usages = await Promise.all(platforms.map(usageOf));
+    const known = usages.filter((usage) => usage !== undefined);
+    if (known.length === 0) return undefined;
+    return {
+      sizeBytes: known.reduce((n, u) => n + u.totalBytes, 0),
+      reclaimableBytes: known.reduce((n, u) => n + u.reclaimableBytes, 0),
+      entryCount: known.reduce((n, u) => n + u.count, 0),
+    };
   }
 
   /**
