@@ -39,3 +39,26 @@ export async function signIn(page: Page, { email, password }: { email: string; p
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/signin/);
 }
+
+/**
+ * Collects the page's failed requests: those that got no answer, and answers of 400 or more
+ * (other than `expectedStatuses`). A request the page itself abandoned (a revalidation superseded
+ * by a navigation: net::ERR_ABORTED) is not a failure.
+ */
+export function watchFailedRequests(
+  page: Page,
+  { expectedStatuses = [] as number[] } = {},
+): string[] {
+  const failures: string[] = [];
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "failed";
+    if (reason === "net::ERR_ABORTED") return;
+    failures.push(`${request.method()} ${request.url()}: ${reason}`);
+  });
+  page.on("response", (response) => {
+    const status = response.status();
+    if (status < 400 || expectedStatuses.includes(status)) return;
+    failures.push(`${response.request().method()} ${response.url()}: ${status}`);
+  });
+  return failures;
+}

@@ -1,11 +1,39 @@
-import { formatDuration } from "../../src/format";
-import type { Waterfall } from "../../src/insights/waterfall";
+import { type CSSProperties, memo, startTransition, useEffect, useState } from "react";
+import { formatDuration, pluralize } from "../../src/format";
+import type { Waterfall, WaterfallBar } from "../../src/insights/waterfall";
 import "./build-insights.css";
+
+/**
+ * Rows rendered on the server and by hydration. A build can have thousands of steps: rendering
+ * them all at once put 0.9 MB of markup in a 2,000-step page and held the browser's main thread
+ * for hundreds of milliseconds while it parsed and hydrated them (bench/web).
+ */
+export const WATERFALL_FIRST_ROWS = 100;
+/** Rows added per idle period after hydration, until every step is shown. */
+export const WATERFALL_CHUNK_ROWS = 150;
+
+/**
+ * Rows out of view skip layout and paint (every row is 22 px high, see build-insights.css): with
+ * thousands of rows, laying them all out took the browser ~190 ms at a time (bench/web).
+ */
+const ROW_STYLE: CSSProperties = { contentVisibility: "auto", containIntrinsicSize: "auto 22px" };
+
+/** Calls `run` when the browser is idle (or soon, where it has no idle callbacks). */
+function whenIdle(run: () => void): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const id = window.requestIdleCallback(run, { timeout: 500 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = window.setTimeout(run, 16);
+  return () => window.clearTimeout(id);
+}
 
 /**
  * One row per step on a shared time axis, grouped into stage lanes (so parallel stages show side
  * by side), cached steps hatched, the critical path in orange. Plain DOM, no chart library: a
- * build can have thousands of steps and each row is a button (click = step detail).
+ * build can have thousands of steps and each row is a button (click = step detail). The first
+ * {@link WATERFALL_FIRST_ROWS} rows come with the document; the rest are added in chunks once the
+ * page is interactive, each in its own short task, so the main thread never blocks for long.
  */
 export function BuildWaterfall({
   waterfall,
@@ -16,8 +44,23 @@ export function BuildWaterfall({
   selected: string | null;
   onSelect: (digest: string) => void;
 }) {
+  const total = waterfall.lanes.reduce((n, lane) => n + lane.bars.length, 0);
+  // The same first render on the server and in hydration; then more rows per idle period.
+  const [limit, setLimit] = useState(WATERFALL_FIRST_ROWS);
+  useEffect(() => {
+    if (limit >= total) return;
+    return whenIdle(() => startTransition(() => setLimit((n) => n + WATERFALL_CHUNK_ROWS)));
+  }, [limit, total]);
+  let budget = limit;
+  const lanes = waterfall.lanes.flatMap((lane) => {
+    if (budget <= 0) return [];
+    const bars = lane.bars.length <= budget ? lane.bars : lane.bars.slice(0, budget);
+    budget -= bars.length;
+    return [{ ...lane, bars }];
+  });
+  const shown = Math.min(limit, total);
   return (
-    <div className="waterfall" data-testid="waterfall">
+    <div className="waterfall" data-testid="waterfall" aria-busy={shown < total || undefined}>
       <div className="waterfall__legend" aria-hidden="true">
         <span>ran</span>
         <span className="legend--cached">cached</span>
@@ -34,63 +77,87 @@ export function BuildWaterfall({
           ))}
         </div>
       </div>
-      {waterfall.lanes.map((lane) => (
+      {lanes.map((lane) => (
         <section key={lane.lane} aria-label={`Stage ${lane.lane}`}>
           <h3 className="waterfall__lane">
             <span>{lane.lane}</span>
             <span className="muted">{formatDuration(lane.spanMs)}</span>
           </h3>
-          {lane.bars.map((bar) => {
-            const state = bar.error
-              ? "failed"
-              : bar.skipped
-                ? "did not run"
-                : bar.running
-                  ? "running"
-                  : bar.cached
-                    ? "cached"
-                    : formatDuration(bar.durationMs);
-            const classes = [
-              "waterfall__bar",
-              bar.cached ? "waterfall__bar--cached" : "",
-              bar.critical && !bar.cached ? "waterfall__bar--critical" : "",
-              bar.error ? "waterfall__bar--error" : "",
-              bar.running ? "waterfall__bar--running" : "",
-            ]
-              .filter(Boolean)
-              .join(" ");
-            return (
-              <button
-                key={bar.digest + bar.name}
-                type="button"
-                className="waterfall__row"
-                aria-pressed={selected === bar.digest}
-                data-critical={bar.critical || undefined}
-                data-cached={bar.cached || undefined}
-                data-testid="waterfall-row"
-                onClick={() => onSelect(bar.digest)}
-                title={`${bar.name} · ${state}`}
-              >
-                <span className="waterfall__label">
-                  {bar.label}
-                  <span className="waterfall__marks">
-                    {bar.dockerfileLine !== null ? ` L${bar.dockerfileLine}` : ""} · {state}
-                    {bar.critical ? " · critical" : ""}
-                  </span>
-                </span>
-                <span className="waterfall__track">
-                  {bar.skipped ? null : (
-                    <span
-                      className={classes}
-                      style={{ left: `${bar.offset * 100}%`, width: `${bar.width * 100}%` }}
-                    />
-                  )}
-                </span>
-              </button>
-            );
-          })}
+          {lane.bars.map((bar) => (
+            <WaterfallRow
+              key={bar.step.digest + bar.step.name}
+              bar={bar}
+              pressed={selected === bar.step.digest}
+              onSelect={onSelect}
+            />
+          ))}
         </section>
       ))}
+      {shown < total ? (
+        <p className="muted" role="status" data-testid="waterfall-more">
+          Showing {pluralize(shown, "step")} of {total.toLocaleString("en-US")}; the rest follow as
+          the page loads.
+        </p>
+      ) : null}
     </div>
   );
 }
+
+/** One step's row; memoised, so adding rows (or selecting one) re-renders only what changed. */
+const WaterfallRow = memo(function WaterfallRow({
+  bar: { step, offset, width, running, skipped },
+  pressed,
+  onSelect,
+}: {
+  bar: WaterfallBar;
+  pressed: boolean;
+  onSelect: (digest: string) => void;
+}) {
+  const state = step.error
+    ? "failed"
+    : skipped
+      ? "did not run"
+      : running
+        ? "running"
+        : step.cached
+          ? "cached"
+          : formatDuration(step.durationMs);
+  const classes = [
+    "waterfall__bar",
+    step.cached ? "waterfall__bar--cached" : "",
+    step.critical && !step.cached ? "waterfall__bar--critical" : "",
+    step.error ? "waterfall__bar--error" : "",
+    running ? "waterfall__bar--running" : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <button
+      type="button"
+      className="waterfall__row"
+      style={ROW_STYLE}
+      aria-pressed={pressed}
+      data-critical={step.critical || undefined}
+      data-cached={step.cached || undefined}
+      data-testid="waterfall-row"
+      onClick={() => onSelect(step.digest)}
+      title={`${step.name} · ${state}`}
+    >
+      <span className="waterfall__label">
+        {step.label}
+        <span className="waterfall__marks">
+          {step.dockerfileLine !== null ? ` L${step.dockerfileLine}` : ""} · {state}
+          {step.critical ? " · critical" : ""}
+        </span>
+      </span>
+      <span className="waterfall__track">
+        {skipped ? null : (
+          <span
+            className={classes}
+            style={{ left: `${offset * 100}%`, width: `${width * 100}%` }}
+          />
+        )}
+      </span>
+    </button>
+  );
+});

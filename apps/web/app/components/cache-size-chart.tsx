@@ -8,8 +8,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatDay } from "../../src/format";
-import { formatBytes } from "../../src/presenters/units";
+import { formatDay, pluralize } from "../../src/format";
+import { byteTicks, formatBytes } from "../../src/presenters/units";
 import { useHydrated } from "../lib/use-hydrated";
 
 const HEIGHT = 240;
@@ -25,14 +25,24 @@ export function CacheSizeChart({
   const hydrated = useHydrated();
   const latest = points.at(-1);
   const label = latest
-    ? `Cache size over ${points.length} days, latest ${formatBytes(latest.sizeBytes)} of a ${formatBytes(limitBytes)} limit`
+    ? `Cache size over ${pluralize(points.length, "day")}, latest ${formatBytes(latest.sizeBytes)} of a ${formatBytes(limitBytes)} limit`
     : "Cache size: no snapshots yet";
   if (!hydrated) {
     return <div className="chart-placeholder" style={{ height: HEIGHT }} aria-hidden="true" />;
   }
-  const peak = Math.max(limitBytes, ...points.map((p) => p.sizeBytes));
+  const largest = Math.max(0, ...points.map((p) => p.sizeBytes));
+  // A cache far below its limit (a new project: KiB against a 50 GiB limit) drawn on the limit's
+  // scale is a flat line at zero: then the axis follows the data, and the limit is named instead.
+  const showLimit = largest >= limitBytes * 0.01;
+  const ticks = byteTicks((showLimit ? Math.max(limitBytes, largest) : largest) * 1.1);
+  const axisLabel = (v: number) => formatBytes(v).replace(/\.0+ /, " ");
   return (
     <figure className="chart" aria-label={label}>
+      {showLimit ? null : (
+        <figcaption className="muted" data-testid="limit-off-scale">
+          Under 1% of the {formatBytes(limitBytes)} limit: the scale follows the cache's size.
+        </figcaption>
+      )}
       <ResponsiveContainer width="100%" height={HEIGHT}>
         <AreaChart data={points} margin={{ top: 16, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#ececef" />
@@ -45,8 +55,9 @@ export function CacheSizeChart({
             minTickGap={24}
           />
           <YAxis
-            domain={[0, Math.ceil(peak * 1.1)]}
-            tickFormatter={(v: number) => formatBytes(v)}
+            domain={[0, ticks.at(-1) ?? 1]}
+            ticks={ticks}
+            tickFormatter={axisLabel}
             tickLine={false}
             axisLine={false}
             width={72}
@@ -63,18 +74,20 @@ export function CacheSizeChart({
               fontSize: 13,
             }}
           />
-          <ReferenceLine
-            y={limitBytes}
-            stroke="#b91c1c"
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            label={{
-              value: `Limit ${formatBytes(limitBytes)}`,
-              position: "insideTopRight",
-              fill: "#b91c1c",
-              fontSize: 12,
-            }}
-          />
+          {showLimit ? (
+            <ReferenceLine
+              y={limitBytes}
+              stroke="#b91c1c"
+              strokeDasharray="6 4"
+              ifOverflow="extendDomain"
+              label={{
+                value: `Limit ${formatBytes(limitBytes)}`,
+                position: "insideTopRight",
+                fill: "#b91c1c",
+                fontSize: 12,
+              }}
+            />
+          ) : null}
           <Area
             type="monotone"
             dataKey="sizeBytes"

@@ -3,18 +3,25 @@ import { useRevalidator } from "react-router";
 
 /**
  * Re-runs the page's loaders every `intervalMs` while `active` (a build is queued or running) and
- * the tab is visible; stops by itself once nothing runs. Simpler than SSE and enough for a list.
+ * the tab is visible. With `idleIntervalMs`, it keeps watching at that slower pace while nothing
+ * runs (a list where a new build can show up at any moment); without it, it stops by itself once
+ * nothing runs. Simpler than SSE and enough for a list.
  */
-export function useLivePolling(active: boolean, intervalMs = 3000): boolean {
+export function useLivePolling(
+  active: boolean,
+  intervalMs = 3000,
+  idleIntervalMs: number | null = null,
+): boolean {
   const revalidator = useRevalidator();
+  const every = active ? intervalMs : idleIntervalMs;
   useEffect(() => {
-    if (!active) return;
+    if (every === null) return;
     const id = window.setInterval(() => {
       if (document.visibilityState === "visible" && revalidator.state === "idle") {
         void revalidator.revalidate();
       }
-    }, intervalMs);
+    }, every);
     return () => window.clearInterval(id);
-  }, [active, intervalMs, revalidator]);
+  }, [every, revalidator]);
   return active;
 }

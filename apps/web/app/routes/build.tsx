@@ -146,7 +146,7 @@ function StepPanel({
         <dt>p50 (30 days)</dt>
         <dd>
           {formatDuration(step.p50Ms)}
-          {delta !== null && !step.cached ? (
+          {delta !== null && delta !== 0 && !step.cached ? (
             <span className={delta > 0 ? "slower" : "faster"}>
               {" "}
               ({delta > 0 ? "+" : "−"}
@@ -265,7 +265,9 @@ function StepsTab({ data }: { data: BuildPage }) {
         <p>
           {data.build.status === "QUEUED"
             ? "The build is waiting for a builder."
-            : "This build sent no step telemetry (it may have ended before BuildKit started)."}
+            : data.telemetryPending
+              ? "The build's steps are on their way; they show here in a moment."
+              : "This build sent no step telemetry (it may have ended before BuildKit started)."}
         </p>
       </div>
     );
@@ -309,13 +311,22 @@ function LintTab({ data }: { data: BuildPage }) {
       ) : (
         <ul className="lint-list">
           {findings.map((f) => (
-            <li key={`${f.file}:${f.line}:${f.code}`}>
+            <li key={`${f.file}:${f.line}:${f.code}`} data-testid="lint-finding">
               <span className={`lint-level lint-level--${f.level}`}>{f.level}</span>
               <strong className="mono">{f.code}</strong>{" "}
               <span className="mono muted">
                 {f.file}:{f.line}
               </span>
               <div>{f.message}</div>
+              {f.source ? (
+                <pre className="lint-source" data-testid="lint-source">
+                  <span className="lint-source__line">
+                    <span className="visually-hidden">line </span>
+                    {f.line}
+                  </span>
+                  <mark>{f.source}</mark>
+                </pre>
+              ) : null}
               {f.rule ? (
                 <details>
                   <summary>Why this matters</summary>
@@ -422,7 +433,11 @@ export default function BuildRoute({ loaderData }: Route.ComponentProps) {
   const { build, org, project, neighbours } = data;
   const [searchParams] = useSearchParams();
   const tab: Tab = TABS.find((t) => t.id === searchParams.get("tab"))?.id ?? "steps";
-  const live = useLivePolling(build.status === "RUNNING" || build.status === "QUEUED");
+  // while it runs, and for the moments its steps take through ingest's queue once it has ended
+  const live = useLivePolling(
+    build.status === "RUNNING" || build.status === "QUEUED" || data.telemetryPending,
+    data.telemetryPending ? 1500 : 3000,
+  );
   const base = `/orgs/${org.slug}/projects/${project.slug}`;
   return (
     <div className="insights-scope">

@@ -142,7 +142,18 @@ export default function OrgOverviewPage({ loaderData }: Route.ComponentProps) {
           </h2>
           <span className="muted">{pluralize(totals.builds, "build")}</span>
         </header>
-        <BuildsChart daily={daily} />
+        {totals.builds === 0 ? (
+          // an empty chart (a bare axis and a legend) reads as if it failed to load
+          <div className="empty-state" data-testid="no-builds-chart">
+            <h3>No builds in the last 30 days</h3>
+            <p>
+              Run <code>slipway build</code> with an API token of this organization; each day's
+              builds and their results are charted here.
+            </p>
+          </div>
+        ) : (
+          <BuildsChart daily={daily} />
+        )}
       </section>
 
       <section aria-labelledby="projects-title">

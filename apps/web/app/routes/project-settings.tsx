@@ -328,7 +328,9 @@ function SettingsForm({
             />
             <span className="choice__label">
               <span className="choice__title">Autoscaling</span>
-              <span className="choice__hint">Off: one builder per platform, builds queue.</span>
+              <span className="choice__hint">
+                When off, each platform has one builder and builds wait for it.
+              </span>
             </span>
           </label>
           <FieldMessage id="autoscaling-error" error={errors.autoscalingEnabled} />

@@ -85,7 +85,10 @@ export const meta: Route.MetaFunction = ({ data }) => [
 
 export default function ProjectPage({ loaderData }: Route.ComponentProps) {
   const { org, project, builds, pagination, now, filters, active } = loaderData;
-  const live = useLivePolling(active);
+  // A build started from the CLI or CI must show up while the list is open: the first page (where
+  // new builds land) keeps watching, slower, even when nothing runs yet; older pages only while
+  // something runs.
+  const live = useLivePolling(active, 3000, pagination.page === 1 ? 5000 : null);
   const base = `/orgs/${org.slug}/projects/${project.slug}`;
   const filtered = Object.keys(filters).length > 0;
   const first = (pagination.page - 1) * pagination.pageSize + 1;
@@ -208,9 +211,14 @@ export default function ProjectPage({ loaderData }: Route.ComponentProps) {
             </p>
           </div>
         ) : builds.length === 0 ? (
-          <div className="empty-state">
+          <div className="empty-state" data-testid="no-builds">
             <h3>No builds yet</h3>
-            <p>Builds of {project.name} will be listed here as soon as one is started.</p>
+            <p>
+              Builds of {project.name} show up here as soon as one starts, without reloading. Start
+              one from a folder with a Dockerfile, with an{" "}
+              <Link to={`/orgs/${org.slug}/tokens`}>API token</Link>:
+            </p>
+            <pre className="code-block">slipway build . --lint --project {project.slug}</pre>
           </div>
         ) : (
           <>

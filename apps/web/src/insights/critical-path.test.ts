@@ -38,6 +38,17 @@ describe("criticalPath", () => {
     expect(criticalPath(steps)).toEqual([digest(2), digest(3)]);
   });
 
+  it("walks back by time from a step BuildKit sent without inputs (exporting to image)", () => {
+    // a real engine's trace: the Dockerfile steps name their inputs, the exporter names none
+    const steps = [
+      step(1, { name: "[1/3] FROM base", start: 0, end: 1 }),
+      step(2, { name: "[2/3] RUN sleep 6", start: 1, end: 7, inputs: [digest(1)] }),
+      step(3, { name: "[3/3] COPY a /a", start: 7, end: 8, inputs: [digest(2)] }),
+      step(4, { name: "exporting to image", stage: null, start: 8, end: 9 }),
+    ];
+    expect(criticalPath(steps)).toEqual([digest(1), digest(2), digest(3), digest(4)]);
+  });
+
   it("is empty when nothing completed", () => {
     expect(criticalPath([step(1, { name: "a", start: 0, end: null })])).toEqual([]);
   });

@@ -14,7 +14,15 @@ describe("layoutWaterfall", () => {
     expect(w.totalMs).toBe(40_000);
     expect(w.lanes.map((l) => l.lane)).toEqual(["internal", "deps", "build"]);
     const build = w.lanes[2];
-    expect(build?.bars.map((b) => [b.label, b.offset, b.width, b.critical, b.skipped])).toEqual([
+    expect(
+      build?.bars.map((b) => [
+        b.step.label,
+        b.offset,
+        b.width,
+        b.step.critical,
+        b.skipped ?? false,
+      ]),
+    ).toEqual([
       ["RUN b", 0.25, 0.75, true, false],
       ["RUN c", 0, 0, false, true],
     ]);
@@ -30,6 +38,29 @@ describe("layoutWaterfall", () => {
       T0 + 5000,
     );
     expect(w.lanes[0]?.bars[0]).toMatchObject({ running: true, width: 1 });
+  });
+
+  it("carries the caller's view of each step, the same objects", () => {
+    const steps = [
+      step(1, { name: "[b 1/2] RUN x", start: 0, end: 1 }),
+      step(2, { name: "[b 2/2] RUN y", start: 1, end: 3 }),
+    ];
+    const views = steps.map((s) => ({
+      digest: s.digest,
+      name: s.name,
+      label: s.name,
+      dockerfileLine: null,
+      durationMs: null,
+      cached: false,
+      critical: false,
+      error: null,
+      extra: s.eventId,
+    }));
+    const w = layoutWaterfall(steps, new Set(), T0 + 5000, views);
+    expect(w.lanes[0]?.bars.map((b) => b.step)).toEqual(views);
+    expect(w.lanes[0]?.bars[1]?.step).toBe(views[1]);
+    expect(w.lanes[0]?.bars[1]?.offset).toBeCloseTo(1 / 3, 5);
+    expect(w.lanes[0]?.bars[1]?.width).toBeCloseTo(2 / 3, 5);
   });
 
   it("formats axis offsets", () => {

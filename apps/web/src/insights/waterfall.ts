@@ -4,36 +4,59 @@
  */
 import { type BuildStep, laneOf, normalizeStepName, stepDurationMs, timeOf } from "./steps";
 
-export interface WaterfallBar {
+/** What a bar shows of its step. */
+export interface WaterfallStep {
   digest: string;
   name: string;
   label: string;
   dockerfileLine: number | null;
-  /** 0-1 of the axis. */
-  offset: number;
-  width: number;
   durationMs: number | null;
   cached: boolean;
   critical: boolean;
   error: string | null;
-  /** Started but not completed (a running build, or cut off). */
-  running: boolean;
-  /** Never started (the build ended first). */
-  skipped: boolean;
 }
 
-export interface WaterfallLane {
+export interface WaterfallBar<S extends WaterfallStep = WaterfallStep> {
+  /**
+   * The step. The build page passes the step objects it sends anyway: its payload then holds
+   * each step once (React Router's encoding refers to an object it already sent), not twice.
+   */
+  step: S;
+  /** 0-1 of the axis. */
+  offset: number;
+  width: number;
+  /** Started but not completed (a running build, or cut off); absent when false. */
+  running?: true;
+  /** Never started (the build ended first); absent when false. */
+  skipped?: true;
+}
+
+export interface WaterfallLane<S extends WaterfallStep = WaterfallStep> {
   lane: string;
-  bars: WaterfallBar[];
+  bars: WaterfallBar<S>[];
   /** The lane's wall time (first start to last end), ms. */
   spanMs: number;
 }
 
-export interface Waterfall {
+export interface Waterfall<S extends WaterfallStep = WaterfallStep> {
   startMs: number;
   totalMs: number;
-  lanes: WaterfallLane[];
+  lanes: WaterfallLane<S>[];
   ticks: { at: number; label: string }[];
+}
+
+/** The bar's view of a step when the caller has none of its own. */
+export function waterfallStep(s: BuildStep, critical: ReadonlySet<string>): WaterfallStep {
+  return {
+    digest: s.digest,
+    name: s.name,
+    label: normalizeStepName(s.name) || s.name,
+    dockerfileLine: s.dockerfileLine,
+    durationMs: stepDurationMs(s),
+    cached: s.cached,
+    critical: critical.has(s.digest),
+    error: s.error,
+  };
 }
 
 const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map(
@@ -47,55 +70,88 @@ export function formatOffset(ms: number): string {
   return s === 0 ? `${m}m` : `${m}m${String(s).padStart(2, "0")}s`;
 }
 
+/** Fractions of the axis to 6 decimals: far below a pixel, and a shorter page payload. */
+const fraction = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Lays out `steps`. `views[i]` is what the bar of `steps[i]` carries (default: a
+ * {@link waterfallStep} of it).
+ */
 export function layoutWaterfall(
   steps: readonly BuildStep[],
   critical: ReadonlySet<string>,
   now: number,
+): Waterfall;
+export function layoutWaterfall<S extends WaterfallStep>(
+  steps: readonly BuildStep[],
+  critical: ReadonlySet<string>,
+  now: number,
+  views: readonly S[],
+): Waterfall<S>;
+export function layoutWaterfall(
+  steps: readonly BuildStep[],
+  critical: ReadonlySet<string>,
+  now: number,
+  views?: readonly WaterfallStep[],
 ): Waterfall {
-  const starts = steps.flatMap((s) => timeOf(s.startedAt) ?? []);
-  const startMs = starts.length > 0 ? Math.min(...starts) : now;
-  const endOf = (s: BuildStep) =>
-    timeOf(s.completedAt) ?? (timeOf(s.startedAt) === null ? null : now);
-  const ends = steps.flatMap((s) => endOf(s) ?? []);
-  const totalMs = Math.max(1, (ends.length > 0 ? Math.max(...ends) : now) - startMs);
+  // Each timestamp is parsed once (a build can have thousands of steps).
+  const timed = steps.map((s, i) => {
+    const start = timeOf(s.startedAt);
+    const end = timeOf(s.completedAt) ?? (start === null ? null : now);
+    const view = views?.[i] ?? waterfallStep(s, critical);
+    return { s, view, start, end, lane: laneOf(s) };
+  });
+  let startMs = Number.POSITIVE_INFINITY;
+  let endMs = Number.NEGATIVE_INFINITY;
+  for (const t of timed) {
+    if (t.start !== null && t.start < startMs) startMs = t.start;
+    if (t.end !== null && t.end > endMs) endMs = t.end;
+  }
+  if (startMs === Number.POSITIVE_INFINITY) startMs = now;
+  const totalMs = Math.max(1, (endMs === Number.NEGATIVE_INFINITY ? now : endMs) - startMs);
 
-  const groups = new Map<string, BuildStep[]>();
-  for (const s of steps) groups.set(laneOf(s), [...(groups.get(laneOf(s)) ?? []), s]);
-  const firstStart = (list: BuildStep[]) =>
-    Math.min(...list.map((s) => timeOf(s.startedAt) ?? Number.MAX_SAFE_INTEGER));
+  const groups = new Map<string, (typeof timed)[number][]>();
+  for (const t of timed) {
+    const list = groups.get(t.lane);
+    if (list) list.push(t);
+    else groups.set(t.lane, [t]);
+  }
+  const NEVER = Number.MAX_SAFE_INTEGER;
+  const firstStart = new Map(
+    [...groups].map(([lane, list]) => [
+      lane,
+      list.reduce((min, t) => Math.min(min, t.start ?? NEVER), NEVER),
+    ]),
+  );
 
   const lanes = [...groups.entries()]
-    .sort(([la, a], [lb, b]) => firstStart(a) - firstStart(b) || la.localeCompare(lb))
+    .sort(
+      ([la], [lb]) =>
+        (firstStart.get(la) ?? NEVER) - (firstStart.get(lb) ?? NEVER) || la.localeCompare(lb),
+    )
     .map(([lane, list]): WaterfallLane => {
       const ordered = [...list].sort(
         (a, b) =>
-          (timeOf(a.startedAt) ?? Number.MAX_SAFE_INTEGER) -
-            (timeOf(b.startedAt) ?? Number.MAX_SAFE_INTEGER) ||
-          (a.dockerfileLine ?? 0) - (b.dockerfileLine ?? 0),
+          (a.start ?? NEVER) - (b.start ?? NEVER) ||
+          (a.s.dockerfileLine ?? 0) - (b.s.dockerfileLine ?? 0),
       );
-      const bars = ordered.map((s): WaterfallBar => {
-        const start = timeOf(s.startedAt);
-        const end = endOf(s);
-        return {
-          digest: s.digest,
-          name: s.name,
-          label: normalizeStepName(s.name) || s.name,
-          dockerfileLine: s.dockerfileLine,
-          offset: start === null ? 0 : (start - startMs) / totalMs,
-          width: start === null || end === null ? 0 : Math.max(0, end - start) / totalMs,
-          durationMs: stepDurationMs(s),
-          cached: s.cached,
-          critical: critical.has(s.digest),
-          error: s.error,
-          running: start !== null && s.completedAt === null,
-          skipped: start === null,
+      let laneStart = Number.POSITIVE_INFINITY;
+      let laneEnd = Number.NEGATIVE_INFINITY;
+      const bars = ordered.map(({ s, view, start, end }): WaterfallBar => {
+        if (start !== null && start < laneStart) laneStart = start;
+        if (end !== null && end > laneEnd) laneEnd = end;
+        const bar: WaterfallBar = {
+          step: view,
+          offset: start === null ? 0 : fraction((start - startMs) / totalMs),
+          width: start === null || end === null ? 0 : fraction(Math.max(0, end - start) / totalMs),
         };
+        if (start === null) bar.skipped = true;
+        else if (s.completedAt === null) bar.running = true;
+        return bar;
       });
-      const laneStarts = list.flatMap((s) => timeOf(s.startedAt) ?? []);
-      const laneEnds = list.flatMap((s) => endOf(s) ?? []);
       const spanMs =
-        laneStarts.length > 0 && laneEnds.length > 0
-          ? Math.max(...laneEnds) - Math.min(...laneStarts)
+        laneStart !== Number.POSITIVE_INFINITY && laneEnd !== Number.NEGATIVE_INFINITY
+          ? laneEnd - laneStart
           : 0;
       return { lane, bars, spanMs };
     });

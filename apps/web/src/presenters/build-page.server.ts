@@ -89,11 +89,13 @@ export interface LintFinding {
   line: number;
   message: string;
   file: string;
+  /** The instruction on the finding's line, as the build ran it (from its steps), when known. */
+  source: string | null;
   rule: { message: string; explanation: string; url: string | null; fix: string | null } | null;
 }
 
 export interface BuildTrace {
-  waterfall: Waterfall;
+  waterfall: Waterfall<StepDetail>;
   steps: StepDetail[];
   criticalMs: number;
   whySlow: WhySlow;
@@ -110,6 +112,11 @@ export interface BuildPage extends Omit<ProjectRef, "org" | "project"> {
   lint: Telemetry<{ findings: LintFinding[] }>;
   /** Why the Dockerfile text cannot be shown beside the findings. */
   dockerfileNote: string;
+  /**
+   * The build ended moments ago and its steps have not reached ingest yet (they go through its
+   * queue): the page keeps refreshing until they have, rather than saying none were sent.
+   */
+  telemetryPending: boolean;
 }
 
 export type BuildPageResult =
@@ -123,6 +130,9 @@ export type BuildPageResult =
     };
 
 const RULES = new Map(lintRules.map((r) => [r.code, r]));
+
+/** How long after a build ends its step telemetry is still expected to arrive. */
+const TELEMETRY_GRACE_MS = 60_000;
 
 const toNum = (v: bigint | number | null) => (v === null ? null : Number(v));
 
@@ -246,19 +256,15 @@ export function traceOf(
 ): BuildTrace {
   const path = criticalPath(steps);
   const critical = new Set(path);
-  const waterfall = layoutWaterfall(steps, critical, now.getTime());
   const criticalMs = steps
     .filter((s) => critical.has(s.digest))
     .reduce((sum, s) => sum + (stepDurationMs(s) ?? 0), 0);
-  return {
-    waterfall,
-    criticalMs,
-    baselineError,
-    whySlow: whySlow(steps, baselines),
-    steps: steps.map((s) => ({
+  const details = steps.map((s): StepDetail => {
+    const normalized = normalizeStepName(s.name);
+    return {
       digest: s.digest,
       name: s.name,
-      label: normalizeStepName(s.name) || s.name,
+      label: normalized || s.name,
       lane: laneOf(s),
       stage: s.stage,
       platform: s.platform,
@@ -266,11 +272,19 @@ export function traceOf(
       startedAt: s.startedAt,
       completedAt: s.completedAt,
       durationMs: stepDurationMs(s),
-      p50Ms: baselines.get(normalizeStepName(s.name)) ?? null,
+      p50Ms: baselines.get(normalized) ?? null,
       cached: s.cached,
       critical: critical.has(s.digest),
       error: s.error,
-    })),
+    };
+  });
+  return {
+    // The bars carry the same StepDetail objects: the page's payload holds each step once.
+    waterfall: layoutWaterfall(steps, critical, now.getTime(), details),
+    criticalMs,
+    baselineError,
+    whySlow: whySlow(steps, baselines),
+    steps: details,
   };
 }
 
@@ -309,6 +323,17 @@ export async function getBuildPage(
     telemetry(() => fetchBuildLint(found, row.id)),
   ]);
 
+  // the Dockerfile's text is not stored, but each step knows its line and instruction
+  const sourceByLine = new Map<number, string>();
+  if (steps.ok) {
+    for (const step of steps.data) {
+      const label = normalizeStepName(step.name);
+      if (step.dockerfileLine !== null && label && !sourceByLine.has(step.dockerfileLine)) {
+        sourceByLine.set(step.dockerfileLine, label);
+      }
+    }
+  }
+
   const trace: Telemetry<BuildTrace> = steps.ok
     ? {
         ok: true,
@@ -338,6 +363,7 @@ export async function getBuildPage(
                   const rule = RULES.get(f.code);
                   return {
                     ...f,
+                    source: sourceByLine.get(f.line) ?? null,
                     rule: rule
                       ? {
                           message: rule.message,
@@ -353,7 +379,13 @@ export async function getBuildPage(
           }
         : lint,
       dockerfileNote:
-        "Builds do not record the Dockerfile's text yet (only its path and the linter's line numbers), so findings are listed by line.",
+        "Builds do not record the Dockerfile's text, so each finding shows its line as the build ran it (when a build step came from that line).",
+      telemetryPending:
+        steps.ok &&
+        steps.data.length === 0 &&
+        row.startedAt !== null &&
+        row.finishedAt !== null &&
+        now.getTime() - row.finishedAt.getTime() < TELEMETRY_GRACE_MS,
     },
   };
 }

@@ -75,8 +75,12 @@ export async function getProjectBuilds(
 
   const filters = params.filters ?? {};
   const where = { orgId: org.id, projectId: project.id, ...buildFilterWhere(filters) };
+  // The project was found within the org, so its id alone scopes the count: PostgreSQL can then
+  // count from the (project_id, number) index without reading the table (an org_id condition
+  // made it scan every row of the table: ~230 ms for a project of 1,000,000 builds, bench/web).
+  const countWhere = { projectId: project.id, ...buildFilterWhere(filters) };
   const [totalBuilds, activeBuild] = await Promise.all([
-    db.build.count({ where }),
+    db.build.count({ where: countWhere }),
     db.build.findFirst({
       where: { orgId: org.id, projectId: project.id, status: { in: ["QUEUED", "RUNNING"] } },
       select: { id: true },
