@@ -144,6 +144,73 @@ describe("ContextTarScanner", () => {
     );
   });
 
+  it("refuses a corrupt header after good entries, and a tar cut inside a header", async () => {
+    const data = await tarOf([
+      { name: "a.txt", content: "a".repeat(600) },
+      { name: "b.txt", content: "b" },
+    ]);
+    // b.txt's header follows a.txt's header and two data blocks
+    const corrupt = Buffer.from(data);
+    corrupt[3 * 512 + 10] = 0x41;
+    await expect(scan(corrupt, new ContextTarScanner())).rejects.toThrow(/bad header checksum/);
+    await expect(scan(corrupt, new ContextTarScanner())).rejects.toBeInstanceOf(
+      InvalidContextTarError,
+    );
+    await expect(scan(data.subarray(0, 3 * 512 + 100), new ContextTarScanner())).rejects.toThrow(
+      /ends in the middle of an entry/,
+    );
+  });
+
+  it("stops reading at the end marker, passing what follows through", async () => {
+    const first = await tarOf([{ name: "Dockerfile", content: "FROM scratch\n" }]);
+    const second = await tarOf([
+      { name: "Dockerfile", content: "FROM evil\n" },
+      { name: "../escape", content: "x" },
+    ]);
+    const data = Buffer.concat([first, second, Buffer.from("trailing junk")]);
+    for (const chunkSize of [97, 1024, data.length]) {
+      const scanner = new ContextTarScanner({ capture: ["Dockerfile"] });
+      const out = await scan(data, scanner, chunkSize);
+      expect(out.equals(data)).toBe(true);
+      expect(scanner.ended).toBe(true);
+      expect(scanner.bytes).toBe(data.length);
+      expect(scanner.captured.get("Dockerfile")?.toString()).toBe("FROM scratch\n");
+      expect(scanner.files).toEqual([{ name: "Dockerfile", bytes: 13 }]);
+    }
+  });
+
+  it("passes large chunks through whole and counts links", async () => {
+    const data = await tarOf([
+      { name: "dir", type: "directory" },
+      { name: "dir/big.bin", content: "z".repeat(300_000) },
+      { name: "dir/same.bin", type: "link", linkname: "dir/big.bin" },
+      { name: "dir/ln", type: "symlink", linkname: "big.bin" },
+      { name: "Dockerfile", content: "FROM scratch\n" },
+    ]);
+    const scanner = new ContextTarScanner({ capture: ["Dockerfile"] });
+    const out = await scan(data, scanner, 64 * 1024);
+    expect(out.equals(data)).toBe(true);
+    expect(scanner.ended).toBe(true);
+    expect(scanner.files).toEqual([
+      { name: "dir/big.bin", bytes: 300_000 },
+      { name: "dir/same.bin", bytes: 300_000 },
+      { name: "Dockerfile", bytes: 13 },
+    ]);
+    expect(scanner.captured.get("Dockerfile")?.toString()).toBe("FROM scratch\n");
+    expect([...scanner.topLevel].sort()).toEqual(["Dockerfile", "dir"]);
+  });
+
+  it("captures an empty file", async () => {
+    const data = await tarOf([
+      { name: ".dockerignore", content: "" },
+      { name: "Dockerfile", content: "FROM scratch\n" },
+    ]);
+    const scanner = new ContextTarScanner({ capture: ["Dockerfile", ".dockerignore"] });
+    await scan(data, scanner);
+    expect(scanner.captured.get(".dockerignore")?.length).toBe(0);
+    expect(scanner.captured.get("Dockerfile")?.toString()).toBe("FROM scratch\n");
+  });
+
   it("normalises names", () => {
     expect(safeTarPath("./a/./b/")).toBe("a/b");
     expect(safeTarPath("./")).toBeUndefined();
