@@ -14,6 +14,7 @@ import {
 } from "../../src/services/accounts.server";
 import { fieldsOf } from "../../src/services/errors";
 import { firstOrgSlugOf } from "../../src/services/orgs.server";
+import { Breadcrumb } from "../components/breadcrumb";
 import { Field, FormError, type FormState, Notice } from "../components/forms";
 import { TableScroll } from "../components/table-scroll";
 import { formFailure } from "../lib/action.server";
@@ -119,9 +120,7 @@ export default function Account({ loaderData, actionData }: Route.ComponentProps
       <div className="account__body">
         <header className="page-header">
           <div>
-            <p className="breadcrumb">
-              <Link to={back}>Dashboard</Link>
-            </p>
+            <Breadcrumb trail={[{ label: "Dashboard", to: back }]} />
             <h1 className="page-title">Your account</h1>
             <p className="muted">
               {user.name} · {user.email}

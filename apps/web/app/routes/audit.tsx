@@ -10,6 +10,7 @@ import { getDb } from "../../src/db.server";
 import { formatTimestamp } from "../../src/format";
 import type { Route } from "./+types/audit";
 import "./audit.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { TableScroll } from "../components/table-scroll";
 
 export const meta: Route.MetaFunction = () => [{ title: "Audit log · Slipway" }];
@@ -110,7 +111,7 @@ export default function AuditPage({ loaderData }: Route.ComponentProps) {
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{org.name}</p>
+          <Breadcrumb trail={[{ label: org.name }]} />
           <h1 className="page-title">Audit log</h1>
         </div>
         <div className="page-header__aside">

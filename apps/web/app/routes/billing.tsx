@@ -19,6 +19,7 @@ import {
 import { getDb } from "../../src/db.server";
 import { formatDay } from "../../src/format";
 import { fieldsOf } from "../../src/services/errors";
+import { Breadcrumb } from "../components/breadcrumb";
 import { ErrorPage } from "../components/error-page";
 import { Field, FormError, type FormState, Notice } from "../components/forms";
 import { TableScroll } from "../components/table-scroll";
@@ -155,7 +156,7 @@ export default function Billing({ loaderData, actionData }: Route.ComponentProps
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{page.org.name}</p>
+          <Breadcrumb trail={[{ label: page.org.name }]} />
           <h1 className="page-title">Billing</h1>
         </div>
         <p className="page-header__aside">

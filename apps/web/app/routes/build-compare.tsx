@@ -10,6 +10,7 @@ import { ErrorPage } from "../components/error-page";
 import { StatusBadge } from "../components/status-badge";
 import { TelemetryUnavailable } from "../components/telemetry-unavailable";
 import "../components/build-insights.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { TableScroll } from "../components/table-scroll";
 import { badRequest, notFound } from "../lib/errors";
 import type { Route } from "./+types/build-compare";
@@ -86,13 +87,13 @@ export default function BuildComparePage({ loaderData }: Route.ComponentProps) {
     <div className="insights-scope">
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={base}>{project.name}</Link>
-            <span aria-hidden="true"> / </span>
-            Compare
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: project.name, to: base },
+              { label: "Compare" },
+            ]}
+          />
           <h1 className="page-title">
             <Link to={`${base}/builds/${a.number}`}>#{a.number}</Link> vs{" "}
             <Link to={`${base}/builds/${b.number}`}>#{b.number}</Link>

@@ -11,6 +11,7 @@ import {
   type StepDetail,
 } from "../../src/presenters/build-page.server";
 import { isSlug } from "../../src/presenters/params";
+import { Breadcrumb } from "../components/breadcrumb";
 import { BuildWaterfall } from "../components/build-waterfall";
 import { ErrorPage } from "../components/error-page";
 import { ResourceCharts } from "../components/resource-chart";
@@ -443,13 +444,13 @@ export default function BuildRoute({ loaderData }: Route.ComponentProps) {
     <div className="insights-scope">
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={base}>{project.name}</Link>
-            <span aria-hidden="true"> / </span>
-            Builds
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: project.name, to: base },
+              { label: "Builds" },
+            ]}
+          />
           <h1 className="page-title">
             Build #{build.number} <StatusBadge status={build.status} />
           </h1>

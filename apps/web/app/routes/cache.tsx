@@ -19,6 +19,7 @@ import { badRequest, notFound } from "../lib/errors";
 import { actorOf } from "../lib/org-action.server";
 import type { Route } from "./+types/cache";
 import "./project-pages.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { TableScroll } from "../components/table-scroll";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
@@ -171,11 +172,12 @@ export default function CachePage({ loaderData, actionData }: Route.ComponentPro
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={`/orgs/${org.slug}/projects/${project.slug}`}>{project.name}</Link>
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: project.name, to: `/orgs/${org.slug}/projects/${project.slug}` },
+            ]}
+          />
           <h1 className="page-title">Cache</h1>
         </div>
         {project.platforms.length > 1 ? (

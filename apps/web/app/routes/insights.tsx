@@ -5,6 +5,7 @@ import { formatDuration, formatPercent } from "../../src/format";
 import { isSlug } from "../../src/presenters/params";
 import { getProjectInsights } from "../../src/presenters/project-insights.server";
 import "../components/build-insights.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { ErrorPage } from "../components/error-page";
 import { DurationTrendChart, HitRatioChart, LintShareChart } from "../components/insights-charts";
 import { TableScroll } from "../components/table-scroll";
@@ -52,13 +53,13 @@ export default function InsightsPage({ loaderData }: Route.ComponentProps) {
     <div className="insights-scope">
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={base}>{project.name}</Link>
-            <span aria-hidden="true"> / </span>
-            Insights
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: project.name, to: base },
+              { label: "Insights" },
+            ]}
+          />
           <h1 className="page-title">Insights</h1>
         </div>
         <p className="page-header__aside">Last {days} days · UTC</p>

@@ -18,6 +18,7 @@ import {
   listMembers,
   removeMember,
 } from "../../src/services/members.server";
+import { Breadcrumb } from "../components/breadcrumb";
 import { CopyButton } from "../components/copy-button";
 import { FormError, type FormState, Notice } from "../components/forms";
 import { TableScroll } from "../components/table-scroll";
@@ -109,7 +110,7 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{org.name}</p>
+          <Breadcrumb trail={[{ label: org.name }]} />
           <h1 className="page-title">Members</h1>
         </div>
       </header>

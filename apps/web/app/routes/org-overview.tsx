@@ -3,6 +3,7 @@ import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import { formatDuration, formatPercent, formatRelative, pluralize } from "../../src/format";
 import { getOrgOverview, type ProjectCard } from "../../src/presenters/org-overview.server";
+import { Breadcrumb } from "../components/breadcrumb";
 import { BuildsChart } from "../components/builds-chart";
 import { ErrorPage } from "../components/error-page";
 import { StatusBadge } from "../components/status-badge";
@@ -110,7 +111,7 @@ export default function OrgOverviewPage({ loaderData }: Route.ComponentProps) {
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{org.name}</p>
+          <Breadcrumb trail={[{ label: org.name }]} />
           <h1 className="page-title">Overview</h1>
         </div>
         <p className="page-header__aside">Last {window.days} days · UTC</p>

@@ -1,4 +1,4 @@
-import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { data, Form, redirect, useNavigation } from "react-router";
 import { can, ROLE_LABELS } from "../../src/auth/permissions";
 import { requestInfo } from "../../src/auth/request-info.server";
 import { requireOrgAccess } from "../../src/auth/session.server";
@@ -22,6 +22,7 @@ import { notFound } from "../lib/errors";
 import { actorOf } from "../lib/org-action.server";
 import type { Route } from "./+types/project-settings";
 import "./project-pages.css";
+import { Breadcrumb } from "../components/breadcrumb";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const access = await requireOrgAccess(request, params.orgSlug, "build.read");
@@ -456,11 +457,12 @@ export default function ProjectSettingsPage({ loaderData, actionData }: Route.Co
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={`/orgs/${org.slug}/projects/${project.slug}`}>{project.name}</Link>
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: project.name, to: `/orgs/${org.slug}/projects/${project.slug}` },
+            ]}
+          />
           <h1 className="page-title">Settings</h1>
         </div>
       </header>

@@ -20,6 +20,7 @@ import { ProjectTabs } from "../components/project-tabs";
 import { StatusBadge } from "../components/status-badge";
 import { useLivePolling } from "../components/use-live-polling";
 import "../components/build-insights.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { TableScroll } from "../components/table-scroll";
 import { badRequest, notFound } from "../lib/errors";
 import type { Route } from "./+types/project";
@@ -98,11 +99,9 @@ export default function ProjectPage({ loaderData }: Route.ComponentProps) {
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            Projects
-          </p>
+          <Breadcrumb
+            trail={[{ label: org.name, to: `/orgs/${org.slug}` }, { label: "Projects" }]}
+          />
           <h1 className="page-title">{project.name}</h1>
           <ul className="chips chips--inline" aria-label="Project settings">
             {project.platforms.map((platform) => (

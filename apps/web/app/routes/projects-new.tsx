@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Form, Link, redirect, useNavigation } from "react-router";
+import { Form, redirect, useNavigation } from "react-router";
 import { ROLE_LABELS } from "../../src/auth/permissions";
 import { requestInfo } from "../../src/auth/request-info.server";
 import { requireOrgAccess } from "../../src/auth/session.server";
@@ -12,6 +12,7 @@ import { formFailure } from "../lib/action.server";
 import { actorOf } from "../lib/org-action.server";
 import type { Route } from "./+types/projects-new";
 import "./project-pages.css";
+import { Breadcrumb } from "../components/breadcrumb";
 
 export const meta: Route.MetaFunction = () => [{ title: "New project · Slipway" }];
 
@@ -63,11 +64,9 @@ export default function NewProject({ loaderData, actionData }: Route.ComponentPr
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            Projects
-          </p>
+          <Breadcrumb
+            trail={[{ label: org.name, to: `/orgs/${org.slug}` }, { label: "Projects" }]}
+          />
           <h1 className="page-title">New project</h1>
         </div>
       </header>

@@ -12,6 +12,7 @@ import { TelemetryUnavailable } from "../components/telemetry-unavailable";
 import { badRequest } from "../lib/errors";
 import type { Route } from "./+types/runners";
 import "./project-pages.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { TableScroll } from "../components/table-scroll";
 
 export const meta: Route.MetaFunction = () => [{ title: "Runners · Slipway" }];
@@ -89,7 +90,7 @@ export default function RunnersPage({ loaderData }: Route.ComponentProps) {
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{org.name}</p>
+          <Breadcrumb trail={[{ label: org.name }]} />
           <h1 className="page-title">GitHub Actions runners</h1>
         </div>
         <div className="panel__actions">

@@ -6,6 +6,7 @@ import { getDb } from "../../src/db.server";
 import { fieldsOf } from "../../src/services/errors";
 import { removeMember } from "../../src/services/members.server";
 import { renameOrg } from "../../src/services/orgs.server";
+import { Breadcrumb } from "../components/breadcrumb";
 import { Field, FormError, type FormState, Notice } from "../components/forms";
 import { formFailure } from "../lib/action.server";
 import { actorOf } from "../lib/org-action.server";
@@ -50,7 +51,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{org.name}</p>
+          <Breadcrumb trail={[{ label: org.name }]} />
           <h1 className="page-title">Settings</h1>
         </div>
       </header>

@@ -5,6 +5,7 @@ import { formatDuration, formatPercent, pluralize } from "../../src/format";
 import { isSlug } from "../../src/presenters/params";
 import { getStepHistory, parseStepName } from "../../src/presenters/project-insights.server";
 import "../components/build-insights.css";
+import { Breadcrumb } from "../components/breadcrumb";
 import { ErrorPage } from "../components/error-page";
 import { StepHistoryChart } from "../components/insights-charts";
 import { TelemetryUnavailable } from "../components/telemetry-unavailable";
@@ -51,15 +52,14 @@ export default function StepHistoryPage({ loaderData }: Route.ComponentProps) {
     <div className="insights-scope">
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={base}>{project.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={`${base}/insights`}>Insights</Link>
-            <span aria-hidden="true"> / </span>
-            Step history
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: project.name, to: base },
+              { label: "Insights", to: `${base}/insights` },
+              { label: "Step history" },
+            ]}
+          />
           <h1 className="page-title mono" style={{ fontSize: 20, overflowWrap: "anywhere" }}>
             {step}
           </h1>

@@ -11,6 +11,7 @@ import {
   listTokens,
   revokeToken,
 } from "../../src/services/tokens.server";
+import { Breadcrumb } from "../components/breadcrumb";
 import { CopyButton } from "../components/copy-button";
 import { FormError, type FormState, Notice } from "../components/forms";
 import { TableScroll } from "../components/table-scroll";
@@ -103,7 +104,7 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">{org.name}</p>
+          <Breadcrumb trail={[{ label: org.name }]} />
           <h1 className="page-title">API tokens</h1>
         </div>
       </header>

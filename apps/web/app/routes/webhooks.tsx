@@ -16,6 +16,7 @@ import { formFailure } from "../lib/action.server";
 import { actorOf } from "../lib/org-action.server";
 import type { Route } from "./+types/webhooks";
 import "./project-pages.css";
+import { Breadcrumb } from "../components/breadcrumb";
 
 export const meta: Route.MetaFunction = () => [{ title: "GitHub webhook · Slipway" }];
 
@@ -52,11 +53,12 @@ export default function WebhookPage({ loaderData, actionData }: Route.ComponentP
     <>
       <header className="page-header">
         <div>
-          <p className="breadcrumb">
-            <Link to={`/orgs/${org.slug}`}>{org.name}</Link>
-            <span aria-hidden="true"> / </span>
-            <Link to={`/orgs/${org.slug}/runners`}>Runners</Link>
-          </p>
+          <Breadcrumb
+            trail={[
+              { label: org.name, to: `/orgs/${org.slug}` },
+              { label: "Runners", to: `/orgs/${org.slug}/runners` },
+            ]}
+          />
           <h1 className="page-title">GitHub webhook</h1>
         </div>
       </header>
