@@ -13,6 +13,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { computeUsageRows } from "@slipway/billing/rollup";
 import {
   buildDurations,
   cacheHitRatio,
@@ -20,9 +21,13 @@ import {
   EmbeddedStore,
   lintRuleFrequencies,
   listBuildSteps,
+  listLintFindings,
+  listRunnerJobs,
   migrateClickHouse,
+  runnerQueueStats,
   runnerUsageByLabel,
   slowestSteps,
+  stepHistory,
 } from "@slipway/telemetry";
 import { loadTelemetry, waitForMutations } from "./load.ts";
 
@@ -79,13 +84,22 @@ async function runQueries() {
   await waitForMutations(store);
   const orgId = "org-0";
   const since = new Date(Date.now() - 30 * 86_400_000);
-  const [recent] = await store.query<{ build_id: string }>(
-    "SELECT build_id FROM builds_v1 WHERE org_id = {orgId:String} ORDER BY time DESC LIMIT 1",
+  const [recent] = await store.query<{ build_id: string; project_id: string }>(
+    "SELECT build_id, project_id FROM builds_v1 WHERE org_id = {orgId:String} ORDER BY time DESC LIMIT 1",
     { orgId },
   );
   const buildId = recent?.build_id ?? "build-0";
+  const buildProject = recent?.project_id ?? "proj-0";
+  // The billing rollup's day: yesterday (UTC), all meters, from the raw events.
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  const billingDay = { from: new Date(today - 86_400_000), to: new Date(today) };
   const queries: [string, () => Promise<unknown[]>][] = [
     ["build trace (listBuildSteps)", () => listBuildSteps(store, { orgId, buildId })],
+    // As the build page asks: with the build's project.
+    [
+      "build lint findings (listLintFindings)",
+      () => listLintFindings(store, { orgId, projectId: buildProject, buildId }),
+    ],
     [
       "slowest steps p50/p95 (one project)",
       () => slowestSteps(store, { orgId, projectId: "proj-0", since }),
@@ -98,6 +112,13 @@ async function runQueries() {
     ["lint rule frequencies", () => lintRuleFrequencies(store, { orgId, since })],
     ["runner minutes / queue time by label", () => runnerUsageByLabel(store, { orgId, since })],
     ["cache size per day", () => cacheSizeTrend(store, { orgId, since, bucket: "day" })],
+    [
+      "step history (one step, one project)",
+      () => stepHistory(store, { orgId, projectId: "proj-0", step: "RUN step 3", since }),
+    ],
+    ["runner jobs per day and label", () => runnerQueueStats(store, { orgId, since })],
+    ["runner jobs list (newest 100)", () => listRunnerJobs(store, { orgId, since })],
+    ["billing usage, one day (all meters)", () => computeUsageRows(store, billingDay)],
   ];
   const results: Record<
     string,

@@ -4,7 +4,8 @@ import type { TelemetryStore } from "../clickhouse/store.ts";
 import { TABLES } from "../write.ts";
 import {
   type Bucket,
-  bucketExpr,
+  bucketStartExpr,
+  formatBucket,
   num,
   numOrNull,
   type OrgScope,
@@ -87,13 +88,14 @@ export async function cacheHitRatio(
   return run(
     store,
     cacheHitRow,
-    `SELECT ${bucketExpr(q.bucket, "time")} AS bucket, count() AS steps, countIf(cached) AS cachedSteps,
+    // Grouped by the bucket's start, formatted after the aggregation (once per bucket, not per row).
+    `SELECT ${formatBucket("start")} AS bucket, count() AS steps, countIf(cached) AS cachedSteps,
             round(countIf(cached) / count(), 4) AS hitRatio
      FROM ${TABLES.buildSteps} FINAL
      WHERE org_id = {orgId:String} ${projectFilter(q.projectId)}
        AND time >= {since:DateTime64(3, 'UTC')} ${untilFilter(q.until, "time")}
-     GROUP BY bucket
-     ORDER BY bucket`,
+     GROUP BY ${bucketStartExpr(q.bucket, "time")} AS start
+     ORDER BY start`,
     { orgId, projectId: q.projectId, since: q.since, until: q.until },
   );
 }

@@ -4,7 +4,8 @@ import type { TelemetryStore } from "../clickhouse/store.ts";
 import { TABLES } from "../write.ts";
 import {
   type Bucket,
-  bucketExpr,
+  bucketStartExpr,
+  formatBucket,
   num,
   type OrgScope,
   type Period,
@@ -33,18 +34,19 @@ export async function cacheSizeTrend(
   return run(
     store,
     cacheSizeRow,
-    `SELECT bucket, sum(size) AS sizeBytes, sum(reclaimable) AS reclaimableBytes, count() AS projects
+    `SELECT ${formatBucket("start")} AS bucket, sum(size) AS sizeBytes,
+            sum(reclaimable) AS reclaimableBytes, count() AS projects
      FROM (
-       SELECT ${bucketExpr(q.bucket, "time")} AS bucket, project_id,
+       SELECT ${bucketStartExpr(q.bucket, "time")} AS start, project_id,
               argMax(size_bytes, time) AS size,
               argMax(reclaimable_bytes, time) AS reclaimable
        FROM ${TABLES.cacheSnapshots} FINAL
        WHERE org_id = {orgId:String} ${projectFilter(q.projectId)}
          AND time >= {since:DateTime64(3, 'UTC')} ${untilFilter(q.until, "time")}
-       GROUP BY bucket, project_id
+       GROUP BY start, project_id
      )
-     GROUP BY bucket
-     ORDER BY bucket`,
+     GROUP BY start
+     ORDER BY start`,
     { orgId, projectId: q.projectId, since: q.since, until: q.until },
   );
 }

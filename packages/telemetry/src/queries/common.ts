@@ -46,9 +46,22 @@ export const untilFilter = (until: Date | undefined, column: string) =>
 export const BUCKETS = ["hour", "day", "week"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
-/** The start of the bucket a timestamp column falls in, as an ISO string (a whitelisted SQL expression). */
-export function bucketExpr(bucket: Bucket | undefined, column: string): string {
+/** The start of the bucket a timestamp column falls in (a whitelisted SQL expression, a DateTime64). */
+export function bucketStartExpr(bucket: Bucket | undefined, column: string): string {
   const unit = { hour: "HOUR", day: "DAY", week: "WEEK" }[bucket ?? "day"];
   if (!unit) throw new TypeError(`unknown bucket ${String(bucket)}`);
-  return `formatDateTime(toStartOfInterval(${column}, INTERVAL 1 ${unit}), '%Y-%m-%dT%H:%i:%SZ', 'UTC')`;
+  return `toStartOfInterval(${column}, INTERVAL 1 ${unit})`;
+}
+
+/** A bucket start (from `bucketStartExpr`) as an ISO string. */
+export const formatBucket = (start: string) =>
+  `formatDateTime(${start}, '%Y-%m-%dT%H:%i:%SZ', 'UTC')`;
+
+/**
+ * The start of the bucket a timestamp column falls in, as an ISO string (a whitelisted SQL
+ * expression). To group by it, group by `bucketStartExpr` and format after the aggregation:
+ * formatting every row first was a third of the cache hit ratio's time (measured at 2M steps).
+ */
+export function bucketExpr(bucket: Bucket | undefined, column: string): string {
+  return formatBucket(bucketStartExpr(bucket, column));
 }

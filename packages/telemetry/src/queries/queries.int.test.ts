@@ -19,6 +19,8 @@ import {
   cacheSizeTrend,
   lintRuleFrequencies,
   listBuildSteps,
+  listRunnerJobs,
+  runnerQueueStats,
   runnerUsageByLabel,
   slowestSteps,
 } from "./index.ts";
@@ -188,8 +190,12 @@ beforeAll(async () => {
     snapshot(OTHER, "p1", 2, 23, 1_000_000),
   ];
   await writeEvents(store, events, { source: "seed" });
-  // A re-sent batch (same event ids) changes nothing.
-  resent.push(...events.filter((e) => e.orgId === ORG).slice(0, 6));
+  // A re-sent batch (same event ids) changes nothing: steps, lint findings and job reports.
+  const own = events.filter((e) => e.orgId === ORG);
+  resent.push(
+    ...own.slice(0, 6),
+    ...own.filter((e) => e.type === "lint.finding" || e.type === "runner.job"),
+  );
   await writeEvents(store, resent, { source: "seed" });
 });
 
@@ -289,6 +295,46 @@ describe("insight queries (embedded engine)", () => {
     expect(
       await runnerUsageByLabel(store, { orgId: ORG, since: SINCE, repository: "x/y" }),
     ).toEqual([]);
+  });
+
+  it("listRunnerJobs: each job once, as its latest report, newest first", async () => {
+    const rows = await listRunnerJobs(store, { orgId: ORG, since: SINCE });
+    expect(rows.map((r) => [r.jobId, r.status, r.durationMs])).toEqual([
+      [2, "completed", 60_000],
+      [1, "completed", 120_000],
+    ]);
+    expect(await listRunnerJobs(store, { orgId: ORG, limit: 1 })).toHaveLength(1);
+    expect(await listRunnerJobs(store, { orgId: ORG, repository: "x/y" })).toEqual([]);
+    expect((await listRunnerJobs(store, { orgId: OTHER })).map((r) => r.jobId)).toEqual([1]);
+  });
+
+  it("runnerQueueStats: each job once per day and label, as its latest report", async () => {
+    expect(await runnerQueueStats(store, { orgId: ORG, since: SINCE })).toEqual([
+      {
+        day: "2025-03-03",
+        label: "self-hosted",
+        jobs: 1,
+        p50QueueMs: 30_000,
+        p95QueueMs: 30_000,
+        runMinutes: 1,
+      },
+      {
+        day: "2025-03-03",
+        label: "ubuntu-latest",
+        jobs: 1,
+        p50QueueMs: 10_000,
+        p95QueueMs: 10_000,
+        runMinutes: 2,
+      },
+      {
+        day: "2025-03-03",
+        label: "x64",
+        jobs: 1,
+        p50QueueMs: 30_000,
+        p95QueueMs: 30_000,
+        runMinutes: 1,
+      },
+    ]);
   });
 
   it("cacheSizeTrend: each project's latest snapshot in the bucket, summed", async () => {
