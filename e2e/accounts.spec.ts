@@ -104,6 +104,11 @@ test("sign up, create an org and a token, invite a second user who joins, sign o
 
   // Invite link for a member.
   await page.goto(`/orgs/${slug}/members`);
+  // The sole owner is offered neither "Leave" nor a role change (the server refuses both).
+  const ownerRow = page.getByTestId("members-table").locator("tbody tr").first();
+  await expect(ownerRow.getByTestId("last-owner-note")).toContainText("only owner");
+  await expect(ownerRow.getByRole("button", { name: "Leave" })).toHaveCount(0);
+  await expect(ownerRow.getByRole("combobox")).toHaveCount(0);
   await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
   await page.getByRole("button", { name: "Create invite link" }).click();
   const link = (await page.getByTestId("invite-link").textContent()) ?? "";

@@ -146,3 +146,26 @@ test.describe("debugging a slow build", () => {
     expect((await page.goto("/orgs/not-my-org/projects/api/builds/1"))?.status()).toBe(404);
   });
 });
+
+test.describe("the build page without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a step opens through the URL, its detail rendered by the server", async ({ page }) => {
+    await signIn(page, DEMO_OWNER);
+    await page.goto(`${base}?status=succeeded`);
+    await page.getByTestId("builds-table").locator("tbody tr").first().getByRole("link").click();
+    await expect(page).toHaveURL(/\/builds\/\d+$/);
+    const row = page.getByTestId("waterfall").locator("[data-testid=waterfall-row]").last();
+    const label = ((await row.getAttribute("title")) ?? "").split(" · ")[0] ?? "";
+    expect(label).not.toBe("");
+    // each row is a button of a GET form: `?step=<digest>`, answered with that step open
+    await row.click();
+    await expect(page).toHaveURL(/\?step=/);
+    const detail = page.getByTestId("step-detail");
+    await expect(detail.locator("pre").first()).toHaveText(label);
+    await expect(detail).toContainText("p50 (30 days)");
+    await expect(detail).toContainText("Started");
+    await expect(detail).not.toContainText("loading");
+    await expect(row).toHaveAttribute("aria-pressed", "true");
+  });
+});

@@ -32,21 +32,32 @@ function whenIdle(run: () => void): () => void {
  * One row per step on a shared time axis, grouped into stage lanes (so parallel stages show side
  * by side), cached steps hatched, the critical path in orange. Plain DOM, no chart library: a
  * build can have thousands of steps and each row is a button (click = step detail). The first
- * {@link WATERFALL_FIRST_ROWS} rows come with the document; the rest are added in chunks once the
- * page is interactive, each in its own short task, so the main thread never blocks for long.
+ * {@link WATERFALL_FIRST_ROWS} rows come with the document (every row with `showAll`); the rest
+ * are added in chunks once the page is interactive, each in its own short task, so the main
+ * thread never blocks for long.
+ *
+ * Without JavaScript the rows submit a GET form (`?step=<id>`, plus `keep`, the other query
+ * parameters to keep), whose page the server renders with that step open; and `showAllHref`
+ * links to the page with every row rendered.
  */
 export function BuildWaterfall({
   waterfall,
   selected,
   onSelect,
+  showAll = false,
+  showAllHref,
+  keep = [],
 }: {
   waterfall: Waterfall;
   selected: string | null;
-  onSelect: (digest: string) => void;
+  onSelect: (id: string) => void;
+  showAll?: boolean;
+  showAllHref?: string;
+  keep?: readonly (readonly [string, string])[];
 }) {
   const total = waterfall.lanes.reduce((n, lane) => n + lane.bars.length, 0);
   // The same first render on the server and in hydration; then more rows per idle period.
-  const [limit, setLimit] = useState(WATERFALL_FIRST_ROWS);
+  const [limit, setLimit] = useState(showAll ? total : WATERFALL_FIRST_ROWS);
   useEffect(() => {
     if (limit >= total) return;
     return whenIdle(() => startTransition(() => setLimit((n) => n + WATERFALL_CHUNK_ROWS)));
@@ -77,26 +88,39 @@ export function BuildWaterfall({
           ))}
         </div>
       </div>
-      {lanes.map((lane) => (
-        <section key={lane.lane} aria-label={`Stage ${lane.lane}`}>
-          <h3 className="waterfall__lane">
-            <span>{lane.lane}</span>
-            <span className="muted">{formatDuration(lane.spanMs)}</span>
-          </h3>
-          {lane.bars.map((bar) => (
-            <WaterfallRow
-              key={bar.step.digest + bar.step.name}
-              bar={bar}
-              pressed={selected === bar.step.digest}
-              onSelect={onSelect}
-            />
-          ))}
-        </section>
-      ))}
+      <form method="get" className="waterfall__rows">
+        {keep.map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        {lanes.map((lane) => (
+          <section key={lane.lane} aria-label={`Stage ${lane.lane}`}>
+            <h3 className="waterfall__lane">
+              <span>{lane.lane}</span>
+              <span className="muted">{formatDuration(lane.spanMs)}</span>
+            </h3>
+            {lane.bars.map((bar) => (
+              <WaterfallRow
+                key={bar.step.id + bar.step.label}
+                bar={bar}
+                pressed={selected === bar.step.id}
+                onSelect={onSelect}
+              />
+            ))}
+          </section>
+        ))}
+      </form>
       {shown < total ? (
         <p className="muted" role="status" data-testid="waterfall-more">
           Showing {pluralize(shown, "step")} of {total.toLocaleString("en-US")}; the rest follow as
           the page loads.
+          {showAllHref ? (
+            <>
+              {" "}
+              <a href={showAllHref} data-testid="waterfall-show-all">
+                Show all {total.toLocaleString("en-US")} steps
+              </a>
+            </>
+          ) : null}
         </p>
       ) : null}
     </div>
@@ -111,9 +135,9 @@ const WaterfallRow = memo(function WaterfallRow({
 }: {
   bar: WaterfallBar;
   pressed: boolean;
-  onSelect: (digest: string) => void;
+  onSelect: (id: string) => void;
 }) {
-  const state = step.error
+  const state = step.failed
     ? "failed"
     : skipped
       ? "did not run"
@@ -126,22 +150,28 @@ const WaterfallRow = memo(function WaterfallRow({
     "waterfall__bar",
     step.cached ? "waterfall__bar--cached" : "",
     step.critical && !step.cached ? "waterfall__bar--critical" : "",
-    step.error ? "waterfall__bar--error" : "",
+    step.failed ? "waterfall__bar--error" : "",
     running ? "waterfall__bar--running" : "",
   ]
     .filter(Boolean)
     .join(" ");
   return (
     <button
-      type="button"
+      // a submit button of the waterfall's GET form: `?step=<id>` without JavaScript
+      type="submit"
+      name="step"
+      value={step.id}
       className="waterfall__row"
       style={ROW_STYLE}
       aria-pressed={pressed}
       data-critical={step.critical || undefined}
       data-cached={step.cached || undefined}
       data-testid="waterfall-row"
-      onClick={() => onSelect(step.digest)}
-      title={`${step.name} · ${state}`}
+      onClick={(event) => {
+        event.preventDefault();
+        onSelect(step.id);
+      }}
+      title={`${step.label} · ${state}`}
     >
       <span className="waterfall__label">
         {step.label}

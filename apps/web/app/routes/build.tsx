@@ -1,16 +1,18 @@
-import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useEffect, useState } from "react";
+import { Link, type ShouldRevalidateFunctionArgs, useSearchParams } from "react-router";
 import { requireOrgAccess } from "../../src/auth/session.server";
 import { getDb } from "../../src/db.server";
 import { formatDuration, formatPercent, formatTimestamp, pluralize } from "../../src/format";
 import { formatBytes } from "../../src/insights/format-bytes";
+import type { WaterfallStep } from "../../src/insights/waterfall";
+import type { Telemetry } from "../../src/presenters/build-lookup.server";
 import { parseBuildNumber } from "../../src/presenters/build-lookup.server";
 import {
   type BuildPage,
   getBuildPage,
   type StepDetail,
 } from "../../src/presenters/build-page.server";
-import { isSlug } from "../../src/presenters/params";
+import { isSlug, parseStepId } from "../../src/presenters/params";
 import { Breadcrumb } from "../components/breadcrumb";
 import { BuildWaterfall } from "../components/build-waterfall";
 import { ErrorPage } from "../components/error-page";
@@ -40,7 +42,14 @@ export async function loader({ params, request }: Route.LoaderArgs) {
       back: { href: `/orgs/${orgSlug}`, label: `Back to ${orgName}` },
     });
   if (!isSlug(projectSlug)) throw projectMissing(access.org.name);
-  const result = await getBuildPage(getDb(), { orgSlug: access.org.slug, projectSlug, number });
+  // `?step=<id>`: the page opens with that step's detail (how the waterfall works without JS)
+  const step = parseStepId(new URL(request.url).searchParams.get("step"));
+  const result = await getBuildPage(getDb(), {
+    orgSlug: access.org.slug,
+    projectSlug,
+    number,
+    step,
+  });
   switch (result.kind) {
     case "org-not-found":
       throw notFound({ title: "Organization not found", message: `No organization “${orgSlug}”.` });
@@ -55,6 +64,28 @@ export async function loader({ params, request }: Route.LoaderArgs) {
     case "ok":
       return result.data;
   }
+}
+
+/**
+ * Opening another step changes only `?step=`: the panel loads that step's detail itself (the
+ * `builds.step` procedure), the page's data stays. Reloads (live polling) and every other change
+ * run the loader.
+ */
+export function shouldRevalidate({
+  currentUrl,
+  nextUrl,
+  formMethod,
+  defaultShouldRevalidate,
+}: ShouldRevalidateFunctionArgs) {
+  if (formMethod || currentUrl.pathname !== nextUrl.pathname) return defaultShouldRevalidate;
+  if (currentUrl.search === nextUrl.search) return defaultShouldRevalidate;
+  const withoutStep = (url: URL) => {
+    const params = new URLSearchParams(url.search);
+    params.delete("step");
+    params.sort();
+    return params.toString();
+  };
+  return withoutStep(currentUrl) === withoutStep(nextUrl) ? false : defaultShouldRevalidate;
 }
 
 export const meta: Route.MetaFunction = ({ data }) => [
@@ -114,11 +145,72 @@ function Summary({ data }: { data: BuildPage }) {
   );
 }
 
+type DetailState =
+  | { key: string; status: "loading" }
+  | { key: string; status: "done"; detail: Telemetry<StepDetail> }
+  | { key: string; status: "failed"; message: string };
+
+/**
+ * The detail of step `id`: the loader's when the page was opened with it (`?step=`), else
+ * from the `builds.step` procedure (each step once per page view).
+ */
+function useStepDetail(
+  ref: { orgSlug: string; projectSlug: string; number: number },
+  id: string | null,
+  initial: StepDetail | null,
+): DetailState | null {
+  const [state, setState] = useState<DetailState | null>(null);
+  const [cache] = useState(() => new Map<string, Telemetry<StepDetail>>());
+  const fromLoader = id !== null && initial?.id === id;
+  const { orgSlug, projectSlug, number } = ref;
+  // the page stays mounted from build to build, and builds share the digests of cached steps
+  const key = `${orgSlug}/${projectSlug}/${number}/${id}`;
+  useEffect(() => {
+    if (id === null || fromLoader) return;
+    const cached = cache.get(key);
+    if (cached) {
+      setState({ key, status: "done", detail: cached });
+      return;
+    }
+    setState({ key, status: "loading" });
+    const controller = new AbortController();
+    const input = encodeURIComponent(JSON.stringify({ orgSlug, projectSlug, number, step: id }));
+    fetch(`/api/trpc/builds.step?input=${input}`, {
+      signal: controller.signal,
+      headers: { accept: "application/json" },
+    })
+      .then(async (response) => {
+        const body = (await response.json().catch(() => null)) as {
+          result?: { data?: Telemetry<StepDetail> };
+          error?: { message?: string };
+        } | null;
+        const detail = body?.result?.data;
+        if (!response.ok || !detail) {
+          throw new Error(body?.error?.message ?? `the server answered ${response.status}`);
+        }
+        cache.set(key, detail);
+        setState({ key, status: "done", detail });
+      })
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return;
+        const message = err instanceof Error ? err.message : String(err);
+        setState({ key, status: "failed", message });
+      });
+    return () => controller.abort();
+  }, [key, orgSlug, projectSlug, number, id, fromLoader, cache]);
+  if (id === null) return null;
+  if (fromLoader && initial) return { key, status: "done", detail: { ok: true, data: initial } };
+  return state?.key === key ? state : { key, status: "loading" };
+}
+
 function StepPanel({
   step,
+  state,
   historyHref,
 }: {
-  step: StepDetail | null;
+  /** The selected step's bar (sent with the page), shown while its detail loads. */
+  step: WaterfallStep | null;
+  state: DetailState | null;
   historyHref: (name: string) => string;
 }) {
   if (!step) {
@@ -131,22 +223,47 @@ function StepPanel({
       </aside>
     );
   }
-  const delta =
-    step.durationMs !== null && step.p50Ms !== null ? step.durationMs - step.p50Ms : null;
+  const detail = state?.status === "done" && state.detail.ok ? state.detail.data : null;
+  const pending =
+    state?.status === "loading" ? (
+      <span className="muted">loading…</span>
+    ) : (
+      <span className="muted">unavailable</span>
+    );
+  const p50Ms = detail?.p50Ms ?? null;
+  const delta = step.durationMs !== null && p50Ms !== null ? step.durationMs - p50Ms : null;
   return (
-    <aside className="card panel step-detail" aria-label="Step detail" data-testid="step-detail">
+    <aside
+      className="card panel step-detail"
+      aria-label="Step detail"
+      aria-busy={state?.status === "loading" || undefined}
+      data-testid="step-detail"
+    >
       <h2 className="panel__title">Step detail</h2>
-      <pre>{step.name}</pre>
+      <pre>{step.label}</pre>
+      {state?.status === "failed" ? (
+        <p className="muted" role="alert">
+          The step's detail could not be loaded: {state.message}
+        </p>
+      ) : state?.status === "done" && !state.detail.ok ? (
+        <p className="muted">The step's detail is unavailable: {state.detail.reason}</p>
+      ) : null}
       <dl>
+        {detail && detail.name !== detail.label ? (
+          <>
+            <dt>Vertex</dt>
+            <dd className="mono">{detail.name}</dd>
+          </>
+        ) : null}
         <dt>Stage</dt>
-        <dd>{step.lane}</dd>
+        <dd>{detail ? detail.lane : pending}</dd>
         <dt>Dockerfile line</dt>
         <dd>{step.dockerfileLine ?? "— (not a Dockerfile instruction)"}</dd>
         <dt>Duration</dt>
         <dd>{step.cached ? "cached" : formatDuration(step.durationMs)}</dd>
         <dt>p50 (30 days)</dt>
         <dd>
-          {formatDuration(step.p50Ms)}
+          {detail ? formatDuration(p50Ms) : pending}
           {delta !== null && delta !== 0 && !step.cached ? (
             <span className={delta > 0 ? "slower" : "faster"}>
               {" "}
@@ -154,18 +271,39 @@ function StepPanel({
               {formatDuration(Math.abs(delta))})
             </span>
           ) : null}
+          {detail?.baselineError ? <span className="muted"> ({detail.baselineError})</span> : null}
         </dd>
         <dt>Cached</dt>
         <dd>{step.cached ? "yes" : "no"}</dd>
         <dt>Critical path</dt>
         <dd>{step.critical ? "yes" : "no"}</dd>
         <dt>Started</dt>
-        <dd>{step.startedAt ? formatTimestamp(step.startedAt) : "did not start"}</dd>
+        <dd>
+          {!detail
+            ? pending
+            : detail.startedAt
+              ? formatTimestamp(detail.startedAt)
+              : "did not start"}
+        </dd>
+        {detail && detail.inputs.length > 0 ? (
+          <>
+            <dt>Depends on</dt>
+            <dd>
+              <ul className="step-detail__inputs">
+                {detail.inputs.map((input) => (
+                  <li key={input.digest} className="mono">
+                    {input.label}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
       </dl>
-      {step.error ? (
+      {step.failed ? (
         <>
           <h3 className="panel__title">Error</h3>
-          <pre>{step.error}</pre>
+          {detail ? <pre>{detail.error}</pre> : <p>{pending}</p>}
         </>
       ) : null}
       <p className="muted" style={{ fontSize: 12 }}>
@@ -254,12 +392,30 @@ function WhySlowPanel({ data }: { data: BuildPage }) {
   );
 }
 
+/** The bar of step `id`, if the waterfall has it. */
+function barStep(data: BuildPage, id: string | null): WaterfallStep | null {
+  if (id === null || !data.trace.ok) return null;
+  for (const lane of data.trace.data.waterfall.lanes) {
+    for (const bar of lane.bars) if (bar.step.id === id) return bar.step;
+  }
+  return null;
+}
+
 function StepsTab({ data }: { data: BuildPage }) {
-  const [selected, setSelected] = useState<string | null>(null);
+  // The open step is in the URL (`?step=`), so the page without JavaScript (the rows submit a GET
+  // form) and a shared link open it too; `?steps=all` renders every row with the document.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const selected = parseStepId(searchParams.get("step"));
+  const showAll = searchParams.get("steps") === "all";
+  const state = useStepDetail(
+    { orgSlug: data.org.slug, projectSlug: data.project.slug, number: data.build.number },
+    selected,
+    data.selectedStep,
+  );
   const base = `/orgs/${data.org.slug}/projects/${data.project.slug}`;
   if (!data.trace.ok) return <TelemetryUnavailable what="Build trace" reason={data.trace.reason} />;
-  const { waterfall, steps } = data.trace.data;
-  if (steps.length === 0) {
+  const { waterfall, stepCount } = data.trace.data;
+  if (stepCount === 0) {
     return (
       <div className="card empty-state">
         <h3>No steps recorded</h3>
@@ -273,7 +429,17 @@ function StepsTab({ data }: { data: BuildPage }) {
       </div>
     );
   }
-  const step = steps.find((s) => s.digest === selected) ?? null;
+  const showAllParams = new URLSearchParams(searchParams);
+  showAllParams.set("steps", "all");
+  const onSelect = (digest: string) =>
+    setSearchParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        next.set("step", digest);
+        return next;
+      },
+      { replace: true, preventScrollReset: true },
+    );
   return (
     <div className="build-layout">
       <section className="card panel" aria-labelledby="waterfall-title">
@@ -282,13 +448,21 @@ function StepsTab({ data }: { data: BuildPage }) {
             Steps
           </h2>
           <span className="muted">
-            {pluralize(steps.length, "step")} · {formatDuration(waterfall.totalMs)}
+            {pluralize(stepCount, "step")} · {formatDuration(waterfall.totalMs)}
           </span>
         </header>
-        <BuildWaterfall waterfall={waterfall} selected={selected} onSelect={setSelected} />
+        <BuildWaterfall
+          waterfall={waterfall}
+          selected={selected}
+          onSelect={onSelect}
+          showAll={showAll}
+          showAllHref={`?${showAllParams}`}
+          keep={showAll ? [["steps", "all"]] : []}
+        />
       </section>
       <StepPanel
-        step={step}
+        step={barStep(data, selected)}
+        state={state}
         historyHref={(name) => `${base}/steps?name=${encodeURIComponent(name)}`}
       />
     </div>

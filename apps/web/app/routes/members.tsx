@@ -106,6 +106,8 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
   const busy = useNavigation().state === "submitting";
   const canInvite = can(me.role, "member.invite");
   const invitable = ROLES.filter((r) => canAssignRole(me.role, "VIEWER", r));
+  // The server refuses to demote or remove an org's last owner (members.server.ts): no controls.
+  const soleOwner = members.filter((m) => m.role === "OWNER").length === 1;
   return (
     <>
       <header className="page-header">
@@ -222,9 +224,13 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
             <tbody>
               {members.map((m) => {
                 const self = m.userId === me.userId;
-                const options = ROLES.filter(
-                  (r) => r === m.role || canAssignRole(me.role, m.role, r),
-                );
+                const lastOwner = soleOwner && m.role === "OWNER";
+                const options = lastOwner
+                  ? [m.role]
+                  : ROLES.filter((r) => r === m.role || canAssignRole(me.role, m.role, r));
+                const lastOwnerReason = self
+                  ? "You are the only owner: make someone else an owner to leave or change your role."
+                  : "The only owner: make someone else an owner first.";
                 return (
                   <tr key={m.membershipId}>
                     <td className="strong">
@@ -259,7 +265,15 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
                     </td>
                     <td className="muted nowrap">{formatTimestamp(m.joinedAt)}</td>
                     <td className="table__actions">
-                      {self || canRemoveMember(me.role, m.role) ? (
+                      {lastOwner && (self || canRemoveMember(me.role, m.role)) ? (
+                        <span
+                          className="muted"
+                          data-testid="last-owner-note"
+                          style={{ display: "inline-block", maxWidth: 280, whiteSpace: "normal" }}
+                        >
+                          {lastOwnerReason}
+                        </span>
+                      ) : self || canRemoveMember(me.role, m.role) ? (
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="intent" value="remove" />
                           <input type="hidden" name="membershipId" value={m.membershipId} />

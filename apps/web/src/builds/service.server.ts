@@ -796,6 +796,9 @@ export class BuildService {
         },
       },
     ]);
+    // the row is final: from here a cancel answers "finished" (409), even while the telemetry
+    // and the cache snapshot below are still on their way
+    this.#active.delete(build.id);
     emit({ type: "summary", summary });
     // the cache's size after the build, for the cache page's chart over time (after the summary:
     // the client does not wait for it)

@@ -7,13 +7,16 @@ import { BuildWaterfall, WATERFALL_FIRST_ROWS } from "../../app/components/build
 import { step } from "./test-fixtures";
 import { layoutWaterfall } from "./waterfall";
 
-function render(count: number): string {
+function render(
+  count: number,
+  props: { showAll?: boolean; showAllHref?: string; keep?: [string, string][] } = {},
+): string {
   const steps = Array.from({ length: count }, (_, i) =>
     step(i + 1, { name: `[build ${i + 1}/${count}] RUN step ${i}`, start: i, end: i + 1 }),
   );
   const waterfall = layoutWaterfall(steps, new Set(), Date.now());
   return renderToString(
-    createElement(BuildWaterfall, { waterfall, selected: null, onSelect: () => {} }),
+    createElement(BuildWaterfall, { waterfall, selected: null, onSelect: () => {}, ...props }),
   );
 }
 
@@ -32,5 +35,17 @@ describe("BuildWaterfall", () => {
     expect(rows(html)).toBe(WATERFALL_FIRST_ROWS);
     expect(html).toContain('aria-busy="true"');
     expect(html.replaceAll("<!-- -->", "")).toContain("Showing 100 steps of 2,000");
+  });
+
+  it("links to every row for the page without JavaScript, and renders them all when asked", () => {
+    const html = render(2000, { showAllHref: "?steps=all" });
+    expect(html.replaceAll("<!-- -->", "")).toContain('href="?steps=all"');
+    expect(html.replaceAll("<!-- -->", "")).toContain("Show all 2,000 steps");
+    const all = render(2000, { showAll: true, keep: [["steps", "all"]] });
+    expect(rows(all)).toBe(2000);
+    expect(all).not.toContain("waterfall-more");
+    // the rows submit `?step=<digest>` (keeping `steps=all`) where JavaScript does not run
+    expect(all).toContain('<input type="hidden" name="steps" value="all"/>');
+    expect(/<button type="submit" value="0{16}"[^>]* name="step"/.test(all)).toBe(true);
   });
 });

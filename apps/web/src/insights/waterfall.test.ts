@@ -46,14 +46,13 @@ describe("layoutWaterfall", () => {
       step(2, { name: "[b 2/2] RUN y", start: 1, end: 3 }),
     ];
     const views = steps.map((s) => ({
-      digest: s.digest,
-      name: s.name,
+      id: s.digest,
       label: s.name,
       dockerfileLine: null,
       durationMs: null,
       cached: false,
       critical: false,
-      error: null,
+      failed: false,
       extra: s.eventId,
     }));
     const w = layoutWaterfall(steps, new Set(), T0 + 5000, views);

@@ -2,18 +2,30 @@
  * The waterfall's layout: steps grouped into lanes (stage, per platform), lanes in the order they
  * started so parallel stages sit side by side on the time axis, bars as fractions of the build.
  */
-import { type BuildStep, laneOf, normalizeStepName, stepDurationMs, timeOf } from "./steps";
+import {
+  type BuildStep,
+  laneOf,
+  normalizeStepName,
+  stepDurationMs,
+  stepIdOf,
+  timeOf,
+} from "./steps";
 
-/** What a bar shows of its step. */
+/**
+ * What a bar shows of its step: all the build page sends per step (a step's name, times, inputs,
+ * error text and p50 come on demand, see `getBuildStep`).
+ */
 export interface WaterfallStep {
-  digest: string;
-  name: string;
+  /** `stepIdOf` its digest. */
+  id: string;
+  /** The step's name without BuildKit's `[stage n/m]` prefix. */
   label: string;
   dockerfileLine: number | null;
   durationMs: number | null;
   cached: boolean;
   critical: boolean;
-  error: string | null;
+  /** The step failed (its error text is part of the step's detail). */
+  failed: boolean;
 }
 
 export interface WaterfallBar<S extends WaterfallStep = WaterfallStep> {
@@ -48,14 +60,13 @@ export interface Waterfall<S extends WaterfallStep = WaterfallStep> {
 /** The bar's view of a step when the caller has none of its own. */
 export function waterfallStep(s: BuildStep, critical: ReadonlySet<string>): WaterfallStep {
   return {
-    digest: s.digest,
-    name: s.name,
+    id: stepIdOf(s.digest),
     label: normalizeStepName(s.name) || s.name,
     dockerfileLine: s.dockerfileLine,
     durationMs: stepDurationMs(s),
     cached: s.cached,
     critical: critical.has(s.digest),
-    error: s.error,
+    failed: s.error !== null,
   };
 }
 

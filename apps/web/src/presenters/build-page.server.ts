@@ -3,7 +3,13 @@ import { rules as lintRules } from "@slipway/lint";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { criticalPath } from "../insights/critical-path";
-import { type BuildStep, laneOf, normalizeStepName, stepDurationMs } from "../insights/steps";
+import {
+  type BuildStep,
+  laneOf,
+  normalizeStepName,
+  stepDurationMs,
+  stepIdOf,
+} from "../insights/steps";
 import { layoutWaterfall, type Waterfall } from "../insights/waterfall";
 import { type WhySlow, whySlow } from "../insights/why-slow";
 import {
@@ -65,7 +71,14 @@ export interface BuildHeader {
   };
 }
 
+/**
+ * One step as its detail panel shows it. Loaded on demand (the `builds.step` procedure, or the
+ * page's `?step=<digest>` without JavaScript): the page itself sends each step's
+ * bar (`WaterfallStep`) only: a 2,000-step build's details were most of its document (bench/web).
+ */
 export interface StepDetail {
+  /** `stepIdOf` its digest: what `?step=` and the waterfall's bars name it by. */
+  id: string;
   digest: string;
   name: string;
   label: string;
@@ -78,9 +91,13 @@ export interface StepDetail {
   durationMs: number | null;
   /** That step's p50 in the project over 30 days (executed runs), when known. */
   p50Ms: number | null;
+  /** Why the p50 is missing, when the baselines could not be read. */
+  baselineError: string | null;
   cached: boolean;
   critical: boolean;
   error: string | null;
+  /** The steps it depends on (those of this build), by label. */
+  inputs: { digest: string; label: string }[];
 }
 
 export interface LintFinding {
@@ -95,8 +112,9 @@ export interface LintFinding {
 }
 
 export interface BuildTrace {
-  waterfall: Waterfall<StepDetail>;
-  steps: StepDetail[];
+  /** Every step, as its bar: what the waterfall and the step list need, nothing more. */
+  waterfall: Waterfall;
+  stepCount: number;
   criticalMs: number;
   whySlow: WhySlow;
   /** Why the step p50s are missing, when they are. */
@@ -109,6 +127,8 @@ export interface BuildPage extends Omit<ProjectRef, "org" | "project"> {
   build: BuildHeader;
   neighbours: { previous: number | null; next: number | null };
   trace: Telemetry<BuildTrace>;
+  /** The detail of the step the URL names (`?step=<digest>`), when it names one of this build. */
+  selectedStep: StepDetail | null;
   lint: Telemetry<{ findings: LintFinding[] }>;
   /** Why the Dockerfile text cannot be shown beside the findings. */
   dockerfileNote: string;
@@ -259,38 +279,104 @@ export function traceOf(
   const criticalMs = steps
     .filter((s) => critical.has(s.digest))
     .reduce((sum, s) => sum + (stepDurationMs(s) ?? 0), 0);
-  const details = steps.map((s): StepDetail => {
-    const normalized = normalizeStepName(s.name);
-    return {
-      digest: s.digest,
-      name: s.name,
-      label: normalized || s.name,
-      lane: laneOf(s),
-      stage: s.stage,
-      platform: s.platform,
-      dockerfileLine: s.dockerfileLine,
-      startedAt: s.startedAt,
-      completedAt: s.completedAt,
-      durationMs: stepDurationMs(s),
-      p50Ms: baselines.get(normalized) ?? null,
-      cached: s.cached,
-      critical: critical.has(s.digest),
-      error: s.error,
-    };
-  });
   return {
-    // The bars carry the same StepDetail objects: the page's payload holds each step once.
-    waterfall: layoutWaterfall(steps, critical, now.getTime(), details),
+    waterfall: layoutWaterfall(steps, critical, now.getTime()),
+    stepCount: steps.length,
     criticalMs,
     baselineError,
     whySlow: whySlow(steps, baselines),
-    steps: details,
   };
+}
+
+/**
+ * The detail of step `id` (`stepIdOf` its digest, or the digest) of a build's `steps` (the
+ * first, should two share it).
+ */
+export function stepDetailOf(
+  steps: BuildStep[],
+  id: string,
+  baselines: Map<string, number>,
+  baselineError: string | null,
+): StepDetail | null {
+  const step = steps.find((s) => s.digest === id || stepIdOf(s.digest) === id);
+  if (!step) return null;
+  const labelOf = (s: BuildStep) => normalizeStepName(s.name) || s.name;
+  const byDigest = new Map<string, BuildStep>();
+  for (const s of steps) if (!byDigest.has(s.digest)) byDigest.set(s.digest, s);
+  const label = labelOf(step);
+  return {
+    id: stepIdOf(step.digest),
+    digest: step.digest,
+    name: step.name,
+    label,
+    lane: laneOf(step),
+    stage: step.stage,
+    platform: step.platform,
+    dockerfileLine: step.dockerfileLine,
+    startedAt: step.startedAt,
+    completedAt: step.completedAt,
+    durationMs: stepDurationMs(step),
+    p50Ms: baselines.get(normalizeStepName(step.name)) ?? null,
+    baselineError,
+    cached: step.cached,
+    critical: new Set(criticalPath(steps)).has(step.digest),
+    error: step.error,
+    inputs: step.inputs.flatMap((d) => {
+      const input = byDigest.get(d);
+      return input ? [{ digest: d, label: labelOf(input) }] : [];
+    }),
+  };
+}
+
+export type BuildStepResult =
+  | { kind: "ok"; data: Telemetry<StepDetail> }
+  | { kind: "step-not-found" }
+  | Exclude<BuildPageResult, { kind: "ok" }>;
+
+/** One step's detail (the step panel's data when a step is opened). */
+export async function getBuildStep(
+  db: Db,
+  params: { orgSlug: string; projectSlug: string; number: number; step: string; now?: Date },
+): Promise<BuildStepResult> {
+  const now = params.now ?? new Date();
+  const found = await findProject(db, params.orgSlug, params.projectSlug);
+  if (found.kind !== "ok") return found;
+  const { org, project } = found;
+  const row = await db.build.findFirst({
+    where: { orgId: org.id, projectId: project.id, number: params.number },
+    select: { id: true },
+  });
+  if (!row) {
+    return {
+      kind: "build-not-found",
+      org: { slug: org.slug, name: org.name },
+      project: { slug: project.slug, name: project.name },
+    };
+  }
+  const [steps, baselines] = await Promise.all([
+    telemetry(() => fetchBuildSteps(found, row.id)),
+    telemetry(() => fetchStepBaselines(found, now)),
+  ]);
+  if (!steps.ok) return { kind: "ok", data: steps };
+  const detail = stepDetailOf(
+    steps.data,
+    params.step,
+    baselines.ok ? baselines.data : new Map(),
+    baselines.ok ? null : baselines.reason,
+  );
+  return detail ? { kind: "ok", data: { ok: true, data: detail } } : { kind: "step-not-found" };
 }
 
 export async function getBuildPage(
   db: Db,
-  params: { orgSlug: string; projectSlug: string; number: number; now?: Date },
+  params: {
+    orgSlug: string;
+    projectSlug: string;
+    number: number;
+    /** The step whose detail the page opens with (`?step=<id>`, the page without JS). */
+    step?: string | null;
+    now?: Date;
+  },
 ): Promise<BuildPageResult> {
   const now = params.now ?? new Date();
   const found = await findProject(db, params.orgSlug, params.projectSlug);
@@ -354,6 +440,15 @@ export async function getBuildPage(
       build: buildHeaderOf(row, now),
       neighbours: { previous: previous?.number ?? null, next: next?.number ?? null },
       trace,
+      selectedStep:
+        steps.ok && params.step
+          ? stepDetailOf(
+              steps.data,
+              params.step,
+              baselines.ok ? baselines.data : new Map(),
+              baselines.ok ? null : baselines.reason,
+            )
+          : null,
       lint: lint.ok
         ? {
             ok: true,

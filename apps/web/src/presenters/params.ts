@@ -23,3 +23,8 @@ export function parsePageParam(value: string | null): PageParam {
   }
   return { ok: true, page };
 }
+
+/** A step id (`stepIdOf`) or digest as URLs and the step procedure take it. */
+export function parseStepId(value: string | null | undefined): string | null {
+  return value != null && /^[A-Za-z0-9:._-]{1,200}$/.test(value) ? value : null;
+}

@@ -109,6 +109,10 @@ const CASES: Record<string, Case> = {
   "webhooks.rotateSecret": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
   "builds.list": { kind: "org", input: () => ({ orgSlug: "org-a", projectSlug: "app" }) },
   "builds.get": { kind: "org", input: () => ({ orgSlug: "org-a", projectSlug: "app", number: 1 }) },
+  "builds.step": {
+    kind: "org",
+    input: () => ({ orgSlug: "org-a", projectSlug: "app", number: 1, step: "sha256:0" }),
+  },
   "billing.overview": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
   "billing.alerts": { kind: "org", input: () => ({ orgSlug: "org-a" }) },
   "billing.invoice": { kind: "org", input: () => ({ orgSlug: "org-a", invoiceId: "no-such" }) },
@@ -263,6 +267,18 @@ describe("builds procedures", () => {
     expect(page.build.number).toBe(number);
     // Ingest is down in this file: the build is still served, the trace says why it is missing.
     expect(page.trace).toEqual({ ok: false, reason: "ingest is not running in this test" });
+    // A step's detail comes on its own; with ingest down it says why it is missing.
+    const step = await viewer.builds.step({
+      orgSlug: "org-a",
+      projectSlug: "app",
+      number,
+      step: "sha256:0",
+    });
+    expect(step).toEqual({ ok: false, reason: "ingest is not running in this test" });
+    const missing = await errorOf(
+      viewer.builds.step({ orgSlug: "org-a", projectSlug: "app", number: number + 1, step: "x" }),
+    );
+    expect(missing?.code).toBe("NOT_FOUND");
 
     // An owner of org B, asking through org B for org A's project slug and build number.
     const outsider = callerFor(t.db, b.users.OWNER);
@@ -270,6 +286,8 @@ describe("builds procedures", () => {
     const calls = [
       () => outsider.builds.list({ orgSlug: "org-b", projectSlug: "app" }),
       () => outsider.builds.get({ orgSlug: "org-b", projectSlug: "app", number }),
+      () =>
+        outsider.builds.step({ orgSlug: "org-b", projectSlug: "app", number, step: "sha256:0" }),
     ];
     for (const call of calls) expect((await errorOf(call()))?.code).toBe("NOT_FOUND");
   });
