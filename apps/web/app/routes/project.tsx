@@ -21,6 +21,7 @@ import { StatusBadge } from "../components/status-badge";
 import { useLivePolling } from "../components/use-live-polling";
 import "../components/build-insights.css";
 import { Breadcrumb } from "../components/breadcrumb";
+import { PageLink } from "../components/page-link";
 import { TableScroll } from "../components/table-scroll";
 import { badRequest, notFound } from "../lib/errors";
 import type { Route } from "./+types/project";
@@ -278,27 +279,21 @@ export default function ProjectPage({ loaderData }: Route.ComponentProps) {
                 {pagination.totalBuilds.toLocaleString("en-US")}
               </span>
               <div className="pagination__links">
-                {pagination.page > 1 ? (
-                  <Link className="button button--secondary" to={pageHref(pagination.page - 1)}>
-                    Previous
-                  </Link>
-                ) : (
-                  <span className="button button--secondary" aria-disabled="true">
-                    Previous
-                  </span>
-                )}
+                <PageLink to={pagination.page > 1 ? pageHref(pagination.page - 1) : undefined}>
+                  Previous
+                </PageLink>
                 <span className="muted">
                   Page {pagination.page} of {pagination.totalPages}
                 </span>
-                {pagination.page < pagination.totalPages ? (
-                  <Link className="button button--secondary" to={pageHref(pagination.page + 1)}>
-                    Next
-                  </Link>
-                ) : (
-                  <span className="button button--secondary" aria-disabled="true">
-                    Next
-                  </span>
-                )}
+                <PageLink
+                  to={
+                    pagination.page < pagination.totalPages
+                      ? pageHref(pagination.page + 1)
+                      : undefined
+                  }
+                >
+                  Next
+                </PageLink>
               </div>
             </nav>
           </>

@@ -13,6 +13,7 @@ import { badRequest } from "../lib/errors";
 import type { Route } from "./+types/runners";
 import "./project-pages.css";
 import { Breadcrumb } from "../components/breadcrumb";
+import { PageLink } from "../components/page-link";
 import { TableScroll } from "../components/table-scroll";
 
 export const meta: Route.MetaFunction = () => [{ title: "Runners · Slipway" }];
@@ -294,24 +295,10 @@ function RunnersBody({
         <nav className="pagination" aria-label="Pagination">
           <span className="muted">Page {jobs.page}</span>
           <div className="pagination__links">
-            {jobs.page > 1 ? (
-              <Link className="button button--secondary" to={href({ page: jobs.page - 1 })}>
-                Previous
-              </Link>
-            ) : (
-              <span className="button button--secondary" aria-disabled="true">
-                Previous
-              </span>
-            )}
-            {jobs.hasNext ? (
-              <Link className="button button--secondary" to={href({ page: jobs.page + 1 })}>
-                Next
-              </Link>
-            ) : (
-              <span className="button button--secondary" aria-disabled="true">
-                Next
-              </span>
-            )}
+            <PageLink to={jobs.page > 1 ? href({ page: jobs.page - 1 }) : undefined}>
+              Previous
+            </PageLink>
+            <PageLink to={jobs.hasNext ? href({ page: jobs.page + 1 }) : undefined}>Next</PageLink>
           </div>
         </nav>
       </section>
