@@ -39,9 +39,28 @@ export interface CacheUsage {
   inUseBytes: number;
 }
 
+/** dockerd runs one disk-usage operation at a time and answers 500 to a second one meanwhile. */
+const DF_BUSY = /a disk usage operation is already running/;
+const DF_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
+
+/** `GET /system/df`, waiting out another reader of the same engine (the pool, a page, a build). */
+async function systemDf(engine: EngineTarget) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await engineJson(engine, "GET", "/v1.41/system/df", dfSchema, 60_000);
+    } catch (error) {
+      const delayMs = DF_RETRY_DELAYS_MS[attempt];
+      if (delayMs === undefined || !(error instanceof Error) || !DF_BUSY.test(error.message)) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 /** The engine's BuildKit cache records and their totals (from `GET /system/df`). */
 export async function cacheUsage(engine: EngineTarget): Promise<CacheUsage> {
-  const df = await engineJson(engine, "GET", "/v1.41/system/df", dfSchema, 60_000);
+  const df = await systemDf(engine);
   const records: CacheRecord[] = (df.BuildCache ?? []).map((record) => ({
     id: record.ID,
     ...(record.Parent && { parent: record.Parent }),

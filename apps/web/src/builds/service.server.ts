@@ -825,19 +825,10 @@ export class BuildService {
     projectId: string,
     platforms: string[],
   ): Promise<{ sizeBytes: number; reclaimableBytes: number; entryCount: number } | undefined> {
-    // dockerd answers one disk-usage request at a time ("a disk usage operation is already
-    // running"), and the pool reads the same engine's cache as it goes idle: retry briefly
-    const usageOf = async (platform: string) => {
-      for (const delayMs of [0, 250, 500, 1000, 2000]) {
-        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-        try {
-          return await this.cacheUsage(projectId, platform);
-        } catch {
-          // try again
-        }
-      }
-      return undefined;
-    };
+    // builder-core waits out the engine's one-disk-usage-at-a-time rule; a builder that is gone
+    // simply has no snapshot
+    const usageOf = (platform: string) =>
+      this.cacheUsage(projectId, platform).catch(() => undefined);
     const usages = await Promise.all(platforms.map(usageOf));
     const known = usages.filter((usage) => usage !== undefined);
     if (known.length === 0) return undefined;
