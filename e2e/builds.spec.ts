@@ -78,7 +78,7 @@ test.describe("debugging a slow build", () => {
     await expect(page).toHaveURL(/tab=lint/);
     const lint = page.getByTestId("lint");
     await expect(lint).toBeVisible();
-    await expect(lint).toContainText(/do not record the Dockerfile/);
+    await expect(lint).toContainText(/from before Slipway kept the Dockerfile/);
     await screen(page, "build-lint");
     await axe(page);
 

@@ -219,8 +219,17 @@ test("the whole journey: sign up, org, project, token, CLI build live, lint, aut
   await expect(finding).toBeVisible({ timeout: 30_000 });
   await expect(finding).toContainText(`Dockerfile:${lintLine}`);
   await expect(finding).toContainText("Use WORKDIR to switch to a directory");
-  // the Dockerfile line the finding marks, as the build ran it
-  await expect(finding.getByTestId("lint-source")).toContainText(`RUN cd /tmp && echo ${run}`);
+  // The Dockerfile as built, the finding's line marked on it with its code; the finding's
+  // location links to that line.
+  const dockerfile = lint.getByTestId("dockerfile");
+  await expect(dockerfile).toContainText('CMD ["cat", "/app/hello.txt"]');
+  const marked = dockerfile.getByTestId("dockerfile-marked-line");
+  await expect(marked).toHaveCount(1);
+  await expect(marked).toHaveAttribute("id", `L${lintLine}`);
+  await expect(marked).toContainText(`${lintLine}RUN cd /tmp && echo ${run}`);
+  await expect(dockerfile.getByRole("link", { name: "DL3003" })).toBeVisible();
+  await finding.getByRole("link", { name: `Dockerfile:${lintLine}` }).click();
+  await expect(page).toHaveURL(new RegExp(`#L${lintLine}$`));
   await checkPage(page, "build-lint");
 
   // 5. Autoscaling on, 2 builds per builder, up to 4 builders; saved and still there on reload.

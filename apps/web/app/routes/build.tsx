@@ -15,6 +15,7 @@ import {
 import { isSlug, parseStepId } from "../../src/presenters/params";
 import { Breadcrumb } from "../components/breadcrumb";
 import { BuildWaterfall } from "../components/build-waterfall";
+import { DockerfileView, lineAnchor } from "../components/dockerfile-view";
 import { ErrorPage } from "../components/error-page";
 import { ResourceCharts } from "../components/resource-chart";
 import { StatusBadge } from "../components/status-badge";
@@ -472,6 +473,7 @@ function StepsTab({ data }: { data: BuildPage }) {
 function LintTab({ data }: { data: BuildPage }) {
   if (!data.lint.ok) return <TelemetryUnavailable what="Lint findings" reason={data.lint.reason} />;
   const { findings } = data.lint.data;
+  const { dockerfile } = data;
   return (
     <section className="card panel" aria-labelledby="lint-title" data-testid="lint">
       <header className="panel__header">
@@ -480,18 +482,41 @@ function LintTab({ data }: { data: BuildPage }) {
         </h2>
         <span className="muted">{pluralize(findings.length, "finding")}</span>
       </header>
-      <p className="muted">{data.dockerfileNote}</p>
+      {dockerfile ? (
+        <DockerfileView
+          path={dockerfile.path}
+          text={dockerfile.text}
+          findings={findings.flatMap((f, index) =>
+            f.file === dockerfile.path ? [{ ...f, anchor: findingAnchor(index) }] : [],
+          )}
+        />
+      ) : (
+        <p className="muted">
+          This build is from before Slipway kept the Dockerfile's text, so each finding shows its
+          line as the build ran it (when a build step came from that line).
+        </p>
+      )}
       {findings.length === 0 ? (
         <p>No lint findings for this build (or it was built without linting).</p>
       ) : (
         <ul className="lint-list">
-          {findings.map((f) => (
-            <li key={`${f.file}:${f.line}:${f.code}`} data-testid="lint-finding">
+          {findings.map((f, index) => (
+            <li
+              key={`${f.file}:${f.line}:${f.code}`}
+              id={findingAnchor(index)}
+              data-testid="lint-finding"
+            >
               <span className={`lint-level lint-level--${f.level}`}>{f.level}</span>
               <strong className="mono">{f.code}</strong>{" "}
-              <span className="mono muted">
-                {f.file}:{f.line}
-              </span>
+              {dockerfile && f.file === dockerfile.path ? (
+                <a className="mono" href={`#${lineAnchor(f.line)}`}>
+                  {f.file}:{f.line}
+                </a>
+              ) : (
+                <span className="mono muted">
+                  {f.file}:{f.line}
+                </span>
+              )}
               <div>{f.message}</div>
               {f.source ? (
                 <pre className="lint-source" data-testid="lint-source">
@@ -521,6 +546,8 @@ function LintTab({ data }: { data: BuildPage }) {
     </section>
   );
 }
+
+const findingAnchor = (index: number) => `finding-${index + 1}`;
 
 function ContextTab({ data }: { data: BuildPage }) {
   const { context } = data.build;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiDeps } from "../api/handlers.server";
 import { serveFetchHandler } from "../api/node-server";
 import { handleApiRequest } from "../api/router.server";
+import { getBuildPage } from "../presenters/build-page.server";
 import type { BuildStreamEvent } from "./protocol";
 import { BuildService } from "./service.server";
 import { SpoolSink, spoolFile } from "./sink.server";
@@ -139,6 +140,16 @@ describe("build records, queue positions and multi-platform push", () => {
 
     const row = await t.db.build.findFirstOrThrow({ where: { projectId: tightId, number: 1 } });
     expect(row.status).toBe("SUCCEEDED");
+    // the Dockerfile as built, for the build page to mark lint findings on
+    expect(row.dockerfileText).toBe(files.Dockerfile);
+    const page = await getBuildPage(t.db, { orgSlug: "acme", projectSlug: "tight", number: 1 });
+    expect(page.kind === "ok" && page.data.dockerfile).toEqual({
+      path: "Dockerfile",
+      text: files.Dockerfile,
+    });
+    expect(
+      await getBuildPage(t.db, { orgSlug: "globex", projectSlug: "tight", number: 1 }),
+    ).toEqual({ kind: "project-not-found", org: { slug: "globex", name: expect.any(String) } });
     expect(Number(row.contextBytes)).toBe(sentBytes);
     expect(row.contextFileCount).toBe(5);
     expect(row.contextLargest).toEqual([

@@ -285,6 +285,7 @@ export class BuildService {
           platforms: input.platforms,
           tags: input.tags,
           dockerfilePath: input.dockerfile,
+          dockerfileText: input.dockerfileText,
           target: input.target ?? null,
           triggeredBy: input.trigger.name,
           triggeredByTokenId: input.trigger.tokenId,

@@ -106,7 +106,10 @@ export interface LintFinding {
   line: number;
   message: string;
   file: string;
-  /** The instruction on the finding's line, as the build ran it (from its steps), when known. */
+  /**
+   * The instruction on the finding's line, for builds from before the Dockerfile's text was
+   * kept: as the build ran it (from its steps), when a step came from that line.
+   */
   source: string | null;
   rule: { message: string; explanation: string; url: string | null; fix: string | null } | null;
 }
@@ -130,8 +133,9 @@ export interface BuildPage extends Omit<ProjectRef, "org" | "project"> {
   /** The detail of the step the URL names (`?step=<digest>`), when it names one of this build. */
   selectedStep: StepDetail | null;
   lint: Telemetry<{ findings: LintFinding[] }>;
-  /** Why the Dockerfile text cannot be shown beside the findings. */
-  dockerfileNote: string;
+  /** The Dockerfile as it was built (the lint tab marks the findings on it); null for builds
+   * from before its text was kept. */
+  dockerfile: { path: string; text: string } | null;
   /**
    * The build ended moments ago and its steps have not reached ingest yet (they go through its
    * queue): the page keeps refreshing until they have, rather than saying none were sent.
@@ -384,7 +388,8 @@ export async function getBuildPage(
   const { org, project } = found;
   const row = await db.build.findFirst({
     where: { orgId: org.id, projectId: project.id, number: params.number },
-    select: BUILD_SELECT,
+    // the Dockerfile's text only here: it is the one page that shows it
+    select: { ...BUILD_SELECT, dockerfileText: true },
   });
   const orgOut = { slug: org.slug, name: org.name };
   const projectOut = { slug: project.slug, name: project.name };
@@ -409,9 +414,9 @@ export async function getBuildPage(
     telemetry(() => fetchBuildLint(found, row.id)),
   ]);
 
-  // the Dockerfile's text is not stored, but each step knows its line and instruction
+  // builds from before the Dockerfile's text was kept: each step knows its line and instruction
   const sourceByLine = new Map<number, string>();
-  if (steps.ok) {
+  if (steps.ok && row.dockerfileText === null) {
     for (const step of steps.data) {
       const label = normalizeStepName(step.name);
       if (step.dockerfileLine !== null && label && !sourceByLine.has(step.dockerfileLine)) {
@@ -473,8 +478,8 @@ export async function getBuildPage(
             },
           }
         : lint,
-      dockerfileNote:
-        "Builds do not record the Dockerfile's text, so each finding shows its line as the build ran it (when a build step came from that line).",
+      dockerfile:
+        row.dockerfileText === null ? null : { path: row.dockerfilePath, text: row.dockerfileText },
       telemetryPending:
         steps.ok &&
         steps.data.length === 0 &&

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "builds" ADD COLUMN     "dockerfile_text" TEXT;
