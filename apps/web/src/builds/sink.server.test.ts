@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  batchesOf,
   IngestSink,
   type RefusedEvent,
   refusedFile,
@@ -94,6 +95,25 @@ describe("IngestSink", () => {
     }
   });
 
+  it("cuts a build's events into requests under the byte limit, in order; spools from the first that fails", async () => {
+    // steps with their logs: ~20 kB each, far over one small request
+    const big = Array.from({ length: 12 }, (_, i) =>
+      event({ type: "step", data: { n: i, logs: [{ text: "x".repeat(20_000) }] } }),
+    );
+    const ingest = await fakeIngest((_, n) => ({ status: n <= 3 ? 202 : 503 }));
+    try {
+      const sink = new IngestSink(ingest.url, spool, { retries: 0, maxBatchBytes: 64_000 });
+      await sink.send(big, { token: "slw_x" });
+      // 3 steps per request: the fourth request is refused for now and it and the rest spooled
+      expect(ingest.received.map((r) => r.body.length)).toEqual([3, 3, 3, 3]);
+      for (const r of ingest.received) expect(JSON.stringify(r.body).length).toBeLessThan(64_000);
+      expect(ingest.received.slice(0, 3).flatMap((r) => r.body)).toEqual(big.slice(0, 9));
+      expect(await lines(spoolFile(stateDir))).toEqual(big.slice(9));
+    } finally {
+      await ingest.close();
+    }
+  });
+
   it("on 207 keeps the refused events with their reasons in refused.ndjson, not in the spool", async () => {
     const good = event();
     const bad = event({ projectId: "elsewhere" });
@@ -174,8 +194,9 @@ describe("IngestSink", () => {
       await sink.send([fresh], { token: "t" });
       await sink.idle();
       const delivered = ingest.received.filter((r) => r.auth === "Bearer t").flatMap((r) => r.body);
-      // 1 failed try of the spooled ones, then the fresh event, then the spool in batches of 2.
-      expect(delivered.slice(3)).toEqual([fresh, ...spooled]);
+      // 1 failed try of the first 2 spooled ones (requests hold 2 events here), then the fresh
+      // event, then the spool in batches of 2.
+      expect(delivered.slice(2)).toEqual([fresh, ...spooled]);
       expect(ingest.received.slice(-2).map((r) => r.body.length)).toEqual([2, 1]);
       // The other project's event waits for a delivery of its own.
       expect(await lines(spoolFile(stateDir))).toEqual([otherProject]);
@@ -213,5 +234,23 @@ describe("SpoolSink.take", () => {
     expect(await spool.take((e) => e.orgId === "a")).toEqual([a]);
     const rest = (await readFile(spoolFile(stateDir), "utf8")).trim().split("\n");
     expect(rest).toEqual([JSON.stringify(b), "not json"]);
+  });
+});
+
+describe("batchesOf", () => {
+  it("keeps the order, the event limit and the byte limit; an oversized event goes alone", () => {
+    const small = Array.from({ length: 5 }, () => event());
+    const huge = event({ data: { text: "y".repeat(5_000) } });
+    const size = JSON.stringify(small[0]).length + 1;
+    const batches = batchesOf([...small, huge, ...small], {
+      maxEvents: 4,
+      maxBytes: 2 + size * 3,
+    });
+    expect(batches.map((b) => b.length)).toEqual([3, 2, 1, 3, 2]);
+    expect(batches.flat()).toEqual([...small, huge, ...small]);
+    expect(batchesOf([], { maxEvents: 1, maxBytes: 1 })).toEqual([]);
+    expect(batchesOf(small, { maxEvents: 2, maxBytes: 1e9 }).map((b) => b.length)).toEqual([
+      2, 2, 1,
+    ]);
   });
 });

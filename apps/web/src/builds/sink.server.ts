@@ -126,8 +126,38 @@ export interface IngestSinkOptions {
   retries?: number;
   /** Longest wait before a retry (ingest's Retry-After is capped to it); default 2 s. */
   maxRetryDelayMs?: number;
-  /** Events per request when replaying the spool; default 1,000. */
+  /** Events per request (sending, and replaying the spool); default 1,000. */
   replayBatch?: number;
+  /**
+   * JSON bytes per request; default 1 MiB. Ingest refuses bodies over its limit (5 MiB by
+   * default) with 413, and a build's steps with their logs can be far more than that.
+   */
+  maxBatchBytes?: number;
+}
+
+/**
+ * `events` in order, cut into requests of at most `maxEvents` events and `maxBytes` of JSON
+ * (an event larger than maxBytes on its own goes alone: ingest's answer for it is kept).
+ */
+export function batchesOf(
+  events: TelemetryEventInput[],
+  limits: { maxEvents: number; maxBytes: number },
+): TelemetryEventInput[][] {
+  const batches: TelemetryEventInput[][] = [];
+  let batch: TelemetryEventInput[] = [];
+  let bytes = 2; // "[]"
+  for (const event of events) {
+    const size = Buffer.byteLength(JSON.stringify(event)) + 1; // and its comma
+    if (batch.length > 0 && (batch.length >= limits.maxEvents || bytes + size > limits.maxBytes)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 2;
+    }
+    batch.push(event);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
 type PostOutcome =
@@ -175,12 +205,16 @@ export class IngestSink implements BuildEventSink {
 
   async send(events: TelemetryEventInput[], auth: { token?: string } = {}): Promise<void> {
     if (events.length === 0) return;
-    const outcome = await this.#post(events, auth);
-    if (outcome.kind === "retry-later") {
-      await this.fallback.send(events);
-      return;
+    let sent = 0;
+    for (const batch of this.#batches(events)) {
+      const outcome = await this.#post(batch, auth);
+      if (outcome.kind === "retry-later") {
+        await this.fallback.send(events.slice(sent)); // this batch and the rest, in order
+        return;
+      }
+      await this.#refused(outcome.refused);
+      sent += batch.length;
     }
-    await this.#refused(outcome.refused);
     // Not awaited: a build does not wait for an old spool to drain (see `idle()`).
     const first = events[0];
     if (first && auth.token && !this.#replaying) {
@@ -204,15 +238,15 @@ export class IngestSink implements BuildEventSink {
     let delivered = 0;
     try {
       const events = await spool.take((e) => e.orgId === orgId && e.projectId === projectId);
-      const size = this.#options.replayBatch ?? 1_000;
-      for (let i = 0; i < events.length; i += size) {
-        const batch = events.slice(i, i + size);
+      let sent = 0;
+      for (const batch of this.#batches(events)) {
         const outcome = await this.#post(batch, auth);
         if (outcome.kind === "retry-later") {
-          await spool.send(events.slice(i)); // the rest goes back, in order
+          await spool.send(events.slice(sent)); // the rest goes back, in order
           break;
         }
         await this.#refused(outcome.refused);
+        sent += batch.length;
         delivered += batch.length - outcome.refused.length;
       }
     } catch (error) {
@@ -232,6 +266,13 @@ export class IngestSink implements BuildEventSink {
         (this.refusedFile ? `; kept in ${this.refusedFile}` : ""),
     );
     if (this.refusedFile) await recordRefused(this.refusedFile, refused);
+  }
+
+  #batches(events: TelemetryEventInput[]): TelemetryEventInput[][] {
+    return batchesOf(events, {
+      maxEvents: this.#options.replayBatch ?? 1_000,
+      maxBytes: this.#options.maxBatchBytes ?? 1024 * 1024,
+    });
   }
 
   async #post(events: TelemetryEventInput[], auth: { token?: string }): Promise<PostOutcome> {
