@@ -1,9 +1,17 @@
 import { gzipSync } from "node:zlib";
 import { createApiToken } from "@slipway/db/testing";
-import { EmbeddedStore } from "@slipway/telemetry";
+import {
+  EmbeddedStore,
+  eventToRow,
+  getStepLogs,
+  parseTelemetryEvent,
+  rowTsv,
+  STEP_LOG_MAX_CHARS,
+} from "@slipway/telemetry";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HealthReport } from "./health.ts";
+import { V1_COLUMNS } from "./queues.ts";
 import {
   countSteps,
   createHarness,
@@ -45,7 +53,7 @@ describe("POST /v1/events", () => {
     expect(res.json()).toMatchObject({ status: "accepted", accepted: 2, refused: 0 });
     const job = await h.queues.events.getJob(res.json().batchId);
     expect(job?.data.orgId).toBe(h.org.id);
-    expect(job?.data).toMatchObject({ encoding: "TabSeparated/v1", events: 2 });
+    expect(job?.data).toMatchObject({ encoding: "TabSeparated/v2", events: 2 });
     const data = job?.data as { tables: Record<string, { rows: number; data: string }> };
     const steps = data.tables.build_steps_v1;
     expect(steps?.rows).toBe(2);
@@ -79,6 +87,29 @@ describe("POST /v1/events", () => {
       message: expect.stringMatching(/sha256/),
     });
     expect(body.results[3].status).toBe("refused");
+  });
+
+  it("refuses a step whose logs are over the limit, naming data.logs and the limit", async () => {
+    const over = stepEvent(h.org.id, h.project.id);
+    Object.assign(over.data, {
+      logs: [
+        { stream: "stdout", text: "x".repeat(STEP_LOG_MAX_CHARS) },
+        { stream: "stderr", text: "y" },
+      ],
+    });
+    const badStream = stepEvent(h.org.id, h.project.id);
+    Object.assign(badStream.data, { logs: [{ stream: "stdin", text: "x" }] });
+    const res = await post(h.orgToken, [over, badStream, stepEvent(h.org.id, h.project.id)]);
+    expect(res.statusCode, res.body).toBe(207);
+    const body = res.json();
+    expect(body.results[0].errors).toEqual([
+      {
+        path: "data.logs",
+        message: `logs hold ${STEP_LOG_MAX_CHARS + 1} characters; at most ${STEP_LOG_MAX_CHARS} per step (send the head and set logsTruncated)`,
+      },
+    ]);
+    expect(body.results[1].errors[0]).toMatchObject({ path: "data.logs.0.stream" });
+    expect(body.results[2].status).toBe("accepted");
   });
 
   it("records the X-Slipway-Source of a batch (allow-listed; default cli)", async () => {
@@ -239,6 +270,63 @@ describe("worker", () => {
       { id: e.id },
     );
     expect(Number(row?.n)).toBe(1);
+    await worker.close();
+  });
+
+  it("stores a step's logs end to end (POST, queue, worker, ClickHouse), readable per step", async () => {
+    const worker = h.startWorker();
+    const logs = [
+      { at: "2026-01-01T12:00:00.250Z", stream: "stdout", text: "#7 RUN npm ci\n\ttab\r\n" },
+      { at: null, stream: "stderr", text: "back\\slash \\N \"q\" 's' ünïcødé ✓ 𝄞 \u0000" },
+    ];
+    const e = stepEvent(h.org.id, h.project.id);
+    Object.assign(e.data, { buildId: "build-logs", logs, logsTruncated: true });
+    const quiet = stepEvent(h.org.id, h.project.id);
+    Object.assign(quiet.data, { buildId: "build-logs" });
+    const res = await post(h.orgToken, [e, quiet], { "x-slipway-source": "builder" });
+    expect(res.statusCode, res.body).toBe(202);
+    const digestOf = (ev: typeof e) => (ev.data as { digest: string }).digest;
+    const read = (ev: typeof e) =>
+      getStepLogs(h.store, {
+        orgId: h.org.id,
+        projectId: h.project.id,
+        buildId: "build-logs",
+        digest: digestOf(ev),
+      });
+    await waitFor(async () => (await read(e)) !== null, 20_000, "the step with logs stored");
+    expect(await read(e)).toEqual({ logs, logsTruncated: true });
+    await waitFor(async () => (await read(quiet)) !== null, 20_000, "the step without logs");
+    expect(await read(quiet)).toEqual({ logs: [], logsTruncated: false });
+    await worker.close();
+  });
+
+  it("still stores a batch queued as TabSeparated/v1 (before the step log columns)", async () => {
+    const worker = h.startWorker();
+    const parsed = parseTelemetryEvent(stepEvent(h.org.id, h.project.id));
+    if (!parsed.ok || parsed.event.type !== "step") throw new Error("test event invalid");
+    const event = parsed.event;
+    const data = rowTsv(V1_COLUMNS.build_steps_v1, eventToRow(event, "cli").row);
+    await h.queues.events.add(
+      "batch",
+      {
+        orgId: h.org.id,
+        source: "cli",
+        receivedAt: new Date().toISOString(),
+        sender: "t",
+        encoding: "TabSeparated/v1",
+        events: 1,
+        tables: { build_steps_v1: { rows: 1, data } },
+      },
+      h.queues.jobOptions,
+    );
+    const q = {
+      orgId: h.org.id,
+      projectId: h.project.id,
+      buildId: event.data.buildId,
+      digest: event.data.digest,
+    };
+    await waitFor(async () => (await getStepLogs(h.store, q)) !== null, 20_000, "the v1 row");
+    expect(await getStepLogs(h.store, q)).toEqual({ logs: [], logsTruncated: false });
     await worker.close();
   });
 

@@ -4,10 +4,11 @@ import {
   encodeRows,
   eventToRow,
   parseTelemetryEvent,
+  rowTsv,
   type TelemetryEvent,
 } from "@slipway/telemetry";
 import { describe, expect, it } from "vitest";
-import { parseQueuedBatch, ROWS_ENCODING, type RowsBatchJob } from "./queues.ts";
+import { parseQueuedBatch, ROWS_ENCODING, type RowsBatchJob, V1_COLUMNS } from "./queues.ts";
 import { stepEvent } from "./testing.ts";
 
 const valid = (orgId: string): TelemetryEvent => {
@@ -56,17 +57,56 @@ describe("parseQueuedBatch (the worker's check of a queued batch)", () => {
 
   it("queues TabSeparated rows, and an org id that merely starts like the batch's is foreign", () => {
     const job = rowsJob("org-a", [valid("org-a")]);
-    expect(job.encoding).toBe("TabSeparated/v1");
+    expect(job.encoding).toBe("TabSeparated/v2");
     expect(job.tables.build_steps_v1?.data.split("\t")[0]).toBe("org-a");
     expect(parseQueuedBatch(rowsJob("org-a", [valid("org-ab")]))).toMatchObject({ ok: false });
     const r = parseQueuedBatch(job);
     expect(r.ok && r.rows.get("build_steps_v1")?.format).toBe("TabSeparated");
   });
 
+  it("reads v2 rows over COLUMNS (with the step logs), v1 rows over the columns before them", () => {
+    // v1: the columns batches were written with before migration 0008 (no step logs).
+    expect(V1_COLUMNS.build_steps_v1).toEqual([
+      "org_id",
+      "project_id",
+      "build_id",
+      "event_id",
+      "time",
+      "digest",
+      "name",
+      "stage",
+      "platform",
+      "dockerfile_line",
+      "started_at",
+      "completed_at",
+      "duration_ms",
+      "cached",
+      "error",
+      "inputs",
+      "source",
+    ]);
+    expect(V1_COLUMNS.builds_v1).toBe(COLUMNS.builds_v1);
+    expect(COLUMNS.build_steps_v1).toEqual(expect.arrayContaining(["logs", "logs_truncated"]));
+    const v2 = parseQueuedBatch(rowsJob("org-a", [valid("org-a")]));
+    expect(v2.ok && v2.rows.get("build_steps_v1")?.columns).toBe(COLUMNS.build_steps_v1);
+    const v1Rows = rowTsv(V1_COLUMNS.build_steps_v1, eventToRow(valid("org-a"), "cli").row);
+    const v1 = parseQueuedBatch({
+      ...rowsJob("org-a", [valid("org-a")]),
+      encoding: "TabSeparated/v1",
+      tables: { build_steps_v1: { rows: 1, data: v1Rows } },
+    });
+    expect(v1.ok && v1.rows.get("build_steps_v1")).toEqual({
+      columns: V1_COLUMNS.build_steps_v1,
+      data: v1Rows,
+      rows: 1,
+      format: "TabSeparated",
+    });
+  });
+
   it("still reads batches queued as JSONCompactEachRow/v1 (before TabSeparated), org-checked", () => {
     const jsonJob = (orgId: string, events: TelemetryEvent[]) => {
       const rows = encodeRows(
-        COLUMNS.build_steps_v1,
+        V1_COLUMNS.build_steps_v1,
         events.map((e) => eventToRow(e, "builder").row),
       );
       return {
@@ -78,6 +118,7 @@ describe("parseQueuedBatch (the worker's check of a queued batch)", () => {
     const ok = parseQueuedBatch(jsonJob("org-a", [valid("org-a"), valid("org-a")]));
     expect(ok).toMatchObject({ ok: true, events: 2 });
     expect(ok.ok && ok.rows.get("build_steps_v1")?.format).toBe("JSONCompactEachRow");
+    expect(ok.ok && ok.rows.get("build_steps_v1")?.columns).toBe(V1_COLUMNS.build_steps_v1);
     const foreign = parseQueuedBatch(jsonJob("org-a", [valid("org-a"), valid("org-b")]));
     expect(foreign).toMatchObject({ ok: false });
   });

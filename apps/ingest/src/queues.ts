@@ -59,13 +59,27 @@ export type EventBatchJob = z.output<typeof eventBatchJob>;
  * converts them again (profiled: job JSON + re-validation + row conversion were ~35% of the
  * server's CPU). TabSeparated replaced JSONCompactEachRow (`JSONCompactEachRow/v1`, still read
  * for batches queued before): its lines hold no quotes for the job's JSON to escape. If
- * COLUMNS ever change, bump the version so older queued batches are told apart.
+ * COLUMNS ever change, bump the version so older queued batches are told apart: v2 added
+ * `logs` and `logs_truncated` to build_steps_v1 (ClickHouse migration 0008); batches queued as
+ * v1 are still read, over the columns they were written with (the new ones take their
+ * DEFAULTs: no logs).
  */
-export const ROWS_ENCODING = "TabSeparated/v1" as const;
+export const ROWS_ENCODING = "TabSeparated/v2" as const;
+
+/** COLUMNS as they were before v2: build_steps_v1 without the step log columns. */
+export const V1_COLUMNS: Record<TableName, readonly string[]> = {
+  ...COLUMNS,
+  build_steps_v1: COLUMNS.build_steps_v1.filter((c) => c !== "logs" && c !== "logs_truncated"),
+};
+
 const ROWS_ENCODINGS = {
-  "TabSeparated/v1": "TabSeparated",
-  "JSONCompactEachRow/v1": "JSONCompactEachRow",
-} as const satisfies Record<string, EncodedFormat>;
+  "TabSeparated/v2": { format: "TabSeparated", columns: COLUMNS },
+  "TabSeparated/v1": { format: "TabSeparated", columns: V1_COLUMNS },
+  "JSONCompactEachRow/v1": { format: "JSONCompactEachRow", columns: V1_COLUMNS },
+} as const satisfies Record<
+  string,
+  { format: EncodedFormat; columns: Record<TableName, readonly string[]> }
+>;
 type RowsEncoding = keyof typeof ROWS_ENCODINGS;
 
 export interface RowsBatchJob {
@@ -127,7 +141,7 @@ export function parseQueuedBatch(data: unknown): QueuedBatchResult {
     const env = rowsEnvelope.safeParse(data);
     if (!env.success) return { ok: false, issues: zodIssues(env.error) };
     const issues: Issue[] = [];
-    const format = ROWS_ENCODINGS[env.data.encoding];
+    const { format, columns } = ROWS_ENCODINGS[env.data.encoding];
     // Each line starts with org_id (COLUMNS all start with it): a JSON array's first value, or
     // the first TabSeparated field.
     const linePrefix =
@@ -162,7 +176,7 @@ export function parseQueuedBatch(data: unknown): QueuedBatchResult {
           path: `tables.${table}`,
           message: `${lines} lines, ${t.rows} rows declared`,
         });
-      rows.set(table, { columns: COLUMNS[table], data: t.data, rows: t.rows, format });
+      rows.set(table, { columns: columns[table], data: t.data, rows: t.rows, format });
       total += t.rows;
     }
     if (total !== env.data.events)

@@ -44,6 +44,7 @@ export {
   type EventSource,
   encodeEvents,
   eventToRow,
+  rowTsv,
   TABLES,
   type TableName,
   writeEvents,

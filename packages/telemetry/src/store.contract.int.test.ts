@@ -205,9 +205,9 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
 
     it("applies migrations once; a second run applies nothing", async () => {
       const first = await migrateClickHouse(store);
-      expect(first.current).toBe(7);
+      expect(first.current).toBe(8);
       const second = await migrateClickHouse(store);
-      expect(second).toEqual({ applied: [], current: 7 });
+      expect(second).toEqual({ applied: [], current: 8 });
       const tables = await store.query<{ name: string }>(
         "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name",
       );
@@ -215,7 +215,9 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
       for (const t of [...EVENT_TABLES, "schema_migrations", "telemetry_seeds"]) {
         expect(names).toContain(t);
       }
-      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8,
+      ]);
     });
 
     it("rolls the last migrations back with their down files and re-applies them", async () => {
@@ -232,13 +234,38 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
         { name: "runner_jobs_latest_mv_v1" },
         { name: "runner_jobs_latest_v1" },
       ]);
-      expect(await rollbackClickHouse(store, 3)).toEqual({
+      const logColumns = () =>
+        store.query(
+          "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'build_steps_v1' AND name LIKE 'logs%' ORDER BY position",
+        );
+      expect(await logColumns()).toEqual([
+        { name: "logs", type: "String" },
+        { name: "logs_truncated", type: "Bool" },
+      ]);
+      // A step with logs is stored before the rollback: dropping and re-adding the columns
+      // works with rows in the table (they read as no logs afterwards).
+      const org = `org-rollback-${randomUUID().slice(0, 8)}`;
+      const [withLogs] = sampleEvents(org).filter((e) => e.type === "step");
+      if (withLogs?.type !== "step") throw new Error("sampleEvents has a step");
+      withLogs.data.logs = [{ at: null, stream: "stdout", text: "hello\n" }];
+      await writeEvents(store, [withLogs], { source: "cli" });
+      const storedLogs = () =>
+        store.query<{ logs: string; t: boolean }>(
+          "SELECT logs, logs_truncated AS t FROM build_steps_v1 FINAL WHERE org_id = {org:String}",
+          { org },
+        );
+      expect(await storedLogs()).toEqual([
+        { logs: '[{"at":null,"stream":"stdout","text":"hello\\n"}]', t: false },
+      ]);
+      expect(await rollbackClickHouse(store, 4)).toEqual({
         reverted: [
+          { version: 8, name: "step_logs" },
           { version: 7, name: "runner_jobs_latest" },
           { version: 6, name: "build_steps_build_id_index" },
           { version: 5, name: "telemetry_seeds" },
         ],
       });
+      expect(await logColumns()).toEqual([]);
       const gone = await store.query(
         "SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'telemetry_seeds'",
       );
@@ -250,11 +277,14 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
           { version: 5, name: "telemetry_seeds" },
           { version: 6, name: "build_steps_build_id_index" },
           { version: 7, name: "runner_jobs_latest" },
+          { version: 8, name: "step_logs" },
         ],
-        current: 7,
+        current: 8,
       });
       expect(await index()).toEqual([{ name: "build_id_bf_v1" }]);
       expect((await rollup()).length).toBe(2);
+      expect((await logColumns()).length).toBe(2);
+      expect(await storedLogs()).toEqual([{ logs: "", t: false }]);
     });
 
     it("stores pre-encoded rows (insertEncoded) like insert, re-sent ones once", async () => {
@@ -283,7 +313,16 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
       const withTricky = (orgId: string) =>
         sampleEvents(orgId).map((e) => {
           const c = structuredClone(e) as TelemetryEvent;
-          if (c.type === "step") Object.assign(c.data, { name: tricky, error: tricky });
+          if (c.type === "step")
+            Object.assign(c.data, {
+              name: tricky,
+              error: tricky,
+              logs: [
+                { at: "2025-03-01T10:00:07.125Z", stream: "stdout", text: tricky },
+                { at: null, stream: "stderr", text: "\u0000 ✓ 𝄞\r\n" },
+              ],
+              logsTruncated: true,
+            });
           if (c.type === "lint.finding") c.data.message = tricky;
           if (c.type === "runner.job") c.data.labels = [tricky, "it's"];
           if (c.type === "build.started") c.data.gitRef = tricky;
@@ -308,11 +347,12 @@ function storeContract(name: string, open: () => Promise<TelemetryStore>) {
         expect(a.length, table).toBeGreaterThan(0);
         expect(a, table).toEqual(b);
       }
-      const [step] = await store.query<{ name: string }>(
-        "SELECT name FROM build_steps_v1 FINAL WHERE org_id = {org:String}",
+      const [step] = await store.query<{ name: string; logs: string }>(
+        "SELECT name, logs FROM build_steps_v1 FINAL WHERE org_id = {org:String} LIMIT 1",
         { org: viaTsv },
       );
       expect(step?.name).toBe(tricky);
+      expect(JSON.parse(step?.logs ?? "")[0].text).toBe(tricky);
     });
 
     it("round-trips every event type through insert and the query helpers", async () => {

@@ -62,15 +62,57 @@ describe("encodeEvents (TabSeparated)", () => {
     expect(second).toContain(`['${digest("b")}','${digest("c")}']`);
   });
 
+  it("writes a step's logs as escaped compact JSON, the same on both paths; no logs as ''", () => {
+    const logs = [
+      { at: "2025-01-31T12:00:01.5Z", stream: "stdout", text: "line 1\n\tindented\r\n" },
+      { stream: "stderr", text: 'back\\slash "quoted" ünïcødé ✓ 𝄞 \u0000 \\N' },
+    ];
+    const withLogs = step({ logs, logsTruncated: true });
+    const events = [withLogs, step({}), step({ logs: [], logsTruncated: true })];
+    const encoded = encodeEvents(events, "builder").get("build_steps_v1")?.data ?? "";
+    const generic = events
+      .map((e) => rowTsv(COLUMNS.build_steps_v1, eventToRow(e, "builder").row))
+      .join("");
+    expect(encoded).toBe(generic);
+    const lines = encoded.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(3);
+    const at = (column: string) => COLUMNS.build_steps_v1.indexOf(column);
+    const fields = lines.map((l) => l.split("\t"));
+    // Still one field per column: the logs' tabs and newlines are JSON-escaped, backslashes
+    // TSV-escaped on top.
+    for (const f of fields) expect(f).toHaveLength(COLUMNS.build_steps_v1.length);
+    const stored = fields[0]?.[at("logs")] ?? "";
+    const json = stored.replace(/\\(.)/g, (_, c: string) => (c === "\\" ? "\\" : `\\${c}`));
+    expect(stored).not.toMatch(/[\t\n\r]/);
+    expect(JSON.parse(json)).toEqual([
+      logs[0],
+      { at: null, stream: "stderr", text: logs[1]?.text },
+    ]);
+    expect(stored).toBe(
+      JSON.stringify(withLogs.type === "step" && withLogs.data.logs).replaceAll("\\", "\\\\"),
+    );
+    expect(fields.map((f) => f[at("logs_truncated")])).toEqual(["true", "false", "true"]);
+    // No logs (absent or []) are stored as '' on both paths.
+    expect(fields.slice(1).map((f) => f[at("logs")])).toEqual(["", ""]);
+    expect(eventToRow(events[1] as TelemetryEvent, "cli").row).toMatchObject({
+      logs: "",
+      logs_truncated: false,
+    });
+  });
+
   it("writes a step that skipped the schema (an old queued webhook event) like the generic path", () => {
     const raw = structuredClone(step({})) as { data: Record<string, unknown> };
     delete raw.data.inputs;
     delete raw.data.platform;
+    delete raw.data.logs;
+    delete raw.data.logsTruncated;
     const e = raw as unknown as TelemetryEvent;
     const encoded = encodeEvents([e], "github").get("build_steps_v1")?.data;
     // The generic path writes the missing array as \N (stored as [], its default); this as [].
     const generic = rowTsv(COLUMNS.build_steps_v1, eventToRow(e, "github").row);
     expect(encoded).toBe(generic.replace("\t\\N\tgithub\n", "\t[]\tgithub\n"));
     expect(encoded).not.toContain("undefined");
+    // Missing logs fields are written as no logs, not truncated, on both paths.
+    expect(encoded).toContain("\t\tfalse\t[]\tgithub\n");
   });
 });

@@ -1,6 +1,6 @@
 import type { EncodedRows, Row, TelemetryStore } from "./clickhouse/store.ts";
 import { toClickHouseDateTime, tsvString, tsvValue } from "./clickhouse/store.ts";
-import type { EventOf, TelemetryEvent } from "./events/index.ts";
+import type { EventOf, StepLogEntry, TelemetryEvent } from "./events/index.ts";
 
 /** Who wrote a row: the pipeline sets it from the endpoint an event came through. */
 export type EventSource = "builder" | "cli" | "github" | "seed";
@@ -64,6 +64,8 @@ export const COLUMNS: Record<TableName, readonly string[]> = {
     "duration_ms",
     "cached",
     "error",
+    "logs",
+    "logs_truncated",
     "inputs",
     "source",
   ],
@@ -143,6 +145,15 @@ const dtOrNull = (v: string | null) => (v === null ? null : toClickHouseDateTime
 const span = (from: string | null, to: string | null) =>
   from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) : null;
 
+/**
+ * A step's logs as stored in `build_steps_v1.logs`: the compact JSON text of the array, or ''
+ * when there are none (`getStepLogs` reads '' and '[]' alike as no logs). `== null`: a queued
+ * webhook event of an older job may lack the field.
+ */
+function stepLogsJson(logs: readonly StepLogEntry[] | null | undefined): string {
+  return logs == null || logs.length === 0 ? "" : JSON.stringify(logs);
+}
+
 function buildStarted(e: EventOf<"build.started">): Row {
   const d = e.data;
   return {
@@ -211,6 +222,8 @@ function step(e: EventOf<"step">): Row {
     duration_ms: span(d.startedAt, d.completedAt),
     cached: d.cached,
     error: d.error,
+    logs: stepLogsJson(d.logs),
+    logs_truncated: d.logsTruncated ?? false,
     inputs: d.inputs,
   };
 }
@@ -342,13 +355,15 @@ const orNull = (v: number | boolean | string | null | undefined) =>
 /**
  * A step event as its `build_steps_v1` line: the same values as {@link eventToRow} + rowTsv in
  * the order of COLUMNS.build_steps_v1 (write.test.ts checks both agree), without building a row
- * object per event. Digests, UUIDs and platforms cannot hold characters TSV escapes.
+ * object per event. Digests, UUIDs and platforms cannot hold characters TSV escapes; the logs'
+ * JSON text can hold backslashes (JSON escapes newlines and tabs itself), so it is escaped.
  */
 export function stepTsv(e: EventOf<"step">, source: EventSource): string {
   const d = e.data;
   const ms = span(d.startedAt ?? null, d.completedAt ?? null);
   const inputs = d.inputs == null || d.inputs.length === 0 ? "[]" : tsvValue(d.inputs);
-  return `${tsvString(e.orgId)}\t${tsvOrNull(e.projectId)}\t${tsvOrNull(d.buildId)}\t${e.id}\t${dt(e.time)}\t${tsvOrNull(d.digest)}\t${tsvOrNull(d.name)}\t${tsvOrNull(d.stage)}\t${tsvOrNull(d.platform)}\t${orNull(d.dockerfileLine)}\t${dtTsv(d.startedAt)}\t${dtTsv(d.completedAt)}\t${orNull(ms)}\t${orNull(d.cached)}\t${tsvOrNull(d.error)}\t${inputs}\t${source}\n`;
+  const logs = tsvString(stepLogsJson(d.logs));
+  return `${tsvString(e.orgId)}\t${tsvOrNull(e.projectId)}\t${tsvOrNull(d.buildId)}\t${e.id}\t${dt(e.time)}\t${tsvOrNull(d.digest)}\t${tsvOrNull(d.name)}\t${tsvOrNull(d.stage)}\t${tsvOrNull(d.platform)}\t${orNull(d.dockerfileLine)}\t${dtTsv(d.startedAt)}\t${dtTsv(d.completedAt)}\t${orNull(ms)}\t${orNull(d.cached)}\t${tsvOrNull(d.error)}\t${logs}\t${d.logsTruncated ?? false}\t${inputs}\t${source}\n`;
 }
 
 /**

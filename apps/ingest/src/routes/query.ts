@@ -4,6 +4,7 @@ import {
   buildDurations,
   cacheHitRatio,
   cacheSizeTrend,
+  getStepLogs,
   lintRuleFrequencies,
   listBuildSteps,
   listLintFindings,
@@ -39,6 +40,9 @@ const period = scope.extend({
   bucket: z.enum(BUCKETS).optional(),
 });
 const limit = z.coerce.number().int().min(1).max(1000).optional();
+const digest = z
+  .string()
+  .regex(/^sha256:[a-f0-9]{64}$/, "expected a digest like sha256:<64 hex characters>");
 
 /** Parses query parameters; a bad one answers 400 naming it. */
 function params<S extends z.ZodType>(
@@ -108,6 +112,18 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRouteOptions)
     if (!p) return reply;
     const steps = await listBuildSteps(store, p);
     return { orgId: p.orgId, buildId: p.buildId, steps };
+  });
+
+  // What one step printed (the build page's step detail). The project is required: it is the
+  // key prefix before build_id, and the logs are read for one step of one build only.
+  app.get("/v1/query/builds/:buildId/steps/:digest/logs", async (req, reply) => {
+    const p = params(scope.extend({ projectId: id, buildId: id, digest }), req, reply);
+    if (!p) return reply;
+    const found = await getStepLogs(store, p);
+    if (!found) {
+      return reply.code(404).send({ error: `no step ${p.digest} in build ${p.buildId}` });
+    }
+    return { orgId: p.orgId, buildId: p.buildId, digest: p.digest, ...found };
   });
 
   // The lint findings of one build (the build page marks them on its Dockerfile).

@@ -63,6 +63,21 @@ export const buildFinishedV1 = projectEnvelope.extend({
     }),
 });
 
+/**
+ * The most characters of log text one step event carries (all its `logs[].text` together, as
+ * JavaScript counts them): a builder sends the head of a longer output and sets `logsTruncated`.
+ */
+export const STEP_LOG_MAX_CHARS = 65_536;
+
+/** One chunk of a step's output as BuildKit printed it (a VertexLog). */
+export const stepLog = z.object({
+  /** When the engine printed it; null when it did not say. */
+  at: timestamp.nullable().default(null),
+  stream: z.enum(["stdout", "stderr", "other"]),
+  text: z.string().max(STEP_LOG_MAX_CHARS),
+});
+export type StepLogEntry = z.output<typeof stepLog>;
+
 /** One BuildKit vertex (a solve step) of a build. */
 export const stepV1 = projectEnvelope.extend({
   type: z.literal("step"),
@@ -83,8 +98,22 @@ export const stepV1 = projectEnvelope.extend({
       error: z.string().max(65_536).nullable(),
       /** Digests of the vertices this one depends on. */
       inputs: z.array(digest).default([]),
+      /** What the step printed, in order (at most STEP_LOG_MAX_CHARS characters in all). */
+      logs: z.array(stepLog).max(10_000).default([]),
+      /** The builder printed more than `logs` holds (they are its head). */
+      logsTruncated: z.boolean().default(false),
     })
-    .superRefine((d, ctx) =>
-      checkOrder(ctx, d.startedAt, d.completedAt, "completedAt", "completedAt is before startedAt"),
-    ),
+    .superRefine((d, ctx) => {
+      checkOrder(ctx, d.startedAt, d.completedAt, "completedAt", "completedAt is before startedAt");
+      let chars = 0;
+      for (const log of d.logs) chars += log.text.length;
+      if (chars > STEP_LOG_MAX_CHARS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["logs"],
+          message: `logs hold ${chars} characters; at most ${STEP_LOG_MAX_CHARS} per step (send the head and set logsTruncated)`,
+          input: d.logs,
+        });
+      }
+    }),
 });

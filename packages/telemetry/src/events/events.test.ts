@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { parseTelemetryEvent, TELEMETRY_EVENT_TYPES, telemetryEvent } from "./index.ts";
+import {
+  parseTelemetryEvent,
+  STEP_LOG_MAX_CHARS,
+  type StepLogEntry,
+  stepV1,
+  TELEMETRY_EVENT_TYPES,
+  telemetryEvent,
+} from "./index.ts";
 
 const base = {
   id: "6ba7b810-9dad-41d1-80b4-00c04fd430c8",
@@ -208,5 +215,74 @@ describe("telemetry event schemas v1", () => {
     const r = parseTelemetryEvent({ ...valid["build.finished"], data });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors).toEqual([{ path: "data.status", message: expect.any(String) }]);
+  });
+});
+
+describe("step logs (data.logs, data.logsTruncated)", () => {
+  const withLogs = (logs: unknown, extra: Record<string, unknown> = {}) => ({
+    ...valid.step,
+    data: { ...valid.step.data, logs, ...extra },
+  });
+
+  it("accepts logs in order, with an optional time and any text, and keeps logsTruncated", () => {
+    const logs = [
+      { at: "2025-01-31T12:00:11.250Z", stream: "stdout", text: "added 812 packages\n" },
+      { stream: "stderr", text: "npm warn deprecated\ttab \\ back ünï ✓ 𝄞\r\n" },
+      { at: null, stream: "other", text: "" },
+    ];
+    const r = parseTelemetryEvent(withLogs(logs, { logsTruncated: true }));
+    expect(r.ok).toBe(true);
+    if (!r.ok || r.event.type !== "step") return;
+    const expected: StepLogEntry[] = [
+      logs[0] as StepLogEntry,
+      { at: null, stream: "stderr", text: logs[1]?.text ?? "" },
+      { at: null, stream: "other", text: "" },
+    ];
+    expect(r.event.data.logs).toEqual(expected);
+    expect(r.event.data.logsTruncated).toBe(true);
+  });
+
+  it("defaults to no logs, not truncated, when the fields are absent", () => {
+    const parsed = stepV1.parse(valid.step);
+    expect(parsed.data.logs).toEqual([]);
+    expect(parsed.data.logsTruncated).toBe(false);
+  });
+
+  it("takes exactly STEP_LOG_MAX_CHARS characters in all, and refuses one more, naming the limit", () => {
+    expect(STEP_LOG_MAX_CHARS).toBe(65_536);
+    const half = "x".repeat(STEP_LOG_MAX_CHARS / 2);
+    const atLimit = [
+      { stream: "stdout", text: half },
+      { stream: "stderr", text: half },
+    ];
+    expect(errorPaths(withLogs(atLimit))).toEqual([]);
+    const over = [...atLimit, { stream: "stdout", text: "y" }];
+    const r = parseTelemetryEvent(withLogs(over, { logsTruncated: true }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([
+      {
+        path: "data.logs",
+        message:
+          "logs hold 65537 characters; at most 65536 per step (send the head and set logsTruncated)",
+      },
+    ]);
+    // One entry over the limit is refused by its own field.
+    expect(
+      errorPaths(withLogs([{ stream: "stdout", text: "z".repeat(STEP_LOG_MAX_CHARS + 1) }])),
+    ).toContain("data.logs.0.text");
+  });
+
+  it("refuses a bad stream, a bad time, a non-array and a non-boolean logsTruncated", () => {
+    expect(errorPaths(withLogs([{ stream: "stdin", text: "x" }]))).toEqual(["data.logs.0.stream"]);
+    expect(errorPaths(withLogs([{ stream: "stdout" }]))).toEqual(["data.logs.0.text"]);
+    expect(errorPaths(withLogs([{ at: "yesterday", stream: "stdout", text: "x" }]))).toEqual([
+      "data.logs.0.at",
+    ]);
+    expect(errorPaths(withLogs("all of it"))).toEqual(["data.logs"]);
+    expect(errorPaths(withLogs(null))).toEqual(["data.logs"]);
+    expect(errorPaths(withLogs([], { logsTruncated: "yes" }))).toEqual(["data.logsTruncated"]);
+    const many = Array.from({ length: 10_001 }, () => ({ stream: "stdout", text: "" }));
+    expect(errorPaths(withLogs(many))).toEqual(["data.logs"]);
   });
 });

@@ -7,6 +7,9 @@ import type { EventOf } from "./index.ts";
  * `Z` timestamps only, for one) and returns exactly what zod would (unknown keys dropped,
  * defaults applied); anything it does not accept returns undefined and goes to zod, which also
  * words the errors. `fast-step.test.ts` checks the subset property on generated inputs.
+ * Steps with logs (a non-empty `logs` array) go to zod, which checks their entries, text limits
+ * and total size and words those errors; steps without output (cached ones, most `[internal]`
+ * vertices) keep the fast path.
  */
 
 // zod 4's z.uuid() pattern (RFC 9562 variants 1-8, nil and max).
@@ -41,7 +44,7 @@ export function fastParseStep(input: unknown): EventOf<"step"> | undefined {
   if (!entityId(orgId) || !entityId(projectId) || !utcTimestamp(time)) return undefined;
   if (!isObject(data)) return undefined;
   const { buildId, digest, name, stage, platform, dockerfileLine } = data;
-  const { startedAt, completedAt, cached, error, inputs } = data;
+  const { startedAt, completedAt, cached, error, inputs, logs, logsTruncated } = data;
   if (!entityId(buildId)) return undefined;
   if (typeof digest !== "string" || !DIGEST.test(digest)) return undefined;
   if (typeof name !== "string" || name.length < 1 || name.length > 4096) return undefined;
@@ -70,6 +73,9 @@ export function fastParseStep(input: unknown): EventOf<"step"> | undefined {
     for (const i of inputs) if (typeof i !== "string" || !DIGEST.test(i)) return undefined;
     inputList = inputs.slice() as string[];
   }
+  // Only "no logs" is taken here (absent or []); a non-empty array goes to zod.
+  if (logs !== undefined && (!Array.isArray(logs) || logs.length > 0)) return undefined;
+  if (logsTruncated !== undefined && typeof logsTruncated !== "boolean") return undefined;
   // zod's refinement: completedAt must not be before startedAt (zod words that error).
   if (startedAt && completedAt && Date.parse(completedAt) < Date.parse(startedAt)) return undefined;
   return {
@@ -91,6 +97,8 @@ export function fastParseStep(input: unknown): EventOf<"step"> | undefined {
       cached,
       error,
       inputs: inputList,
+      logs: [],
+      logsTruncated: logsTruncated ?? false,
     },
   };
 }

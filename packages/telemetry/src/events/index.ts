@@ -5,7 +5,15 @@ import { fastParseStep } from "./fast-step.ts";
 import { lintFindingV1 } from "./lint.ts";
 import { runnerJobV1, runnerStepV1 } from "./runner.ts";
 
-export { buildFinishedV1, buildStartedV1, buildStatus, stepV1 } from "./build.ts";
+export {
+  buildFinishedV1,
+  buildStartedV1,
+  buildStatus,
+  STEP_LOG_MAX_CHARS,
+  type StepLogEntry,
+  stepLog,
+  stepV1,
+} from "./build.ts";
 export { cacheSnapshotV1 } from "./cache.ts";
 export { SCHEMA_VERSION_V1 } from "./common.ts";
 export { lintFindingV1, lintLevel } from "./lint.ts";

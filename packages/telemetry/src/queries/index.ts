@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { TelemetryStore } from "../clickhouse/store.ts";
+import { type StepLogEntry, stepLog } from "../events/build.ts";
 import { ROLLUPS, TABLES } from "../write.ts";
 import { bool, num, numOrNull, type OrgScope, requireOrg, run } from "./common.ts";
 
@@ -94,6 +95,58 @@ export async function listBuildSteps(
      ORDER BY started_at ASC NULLS LAST, name`,
     { orgId, buildId: q.buildId, projectId: q.projectId },
   );
+}
+
+const stepLogsRow = z.object({ logs: z.string(), logsTruncated: bool });
+const storedStepLogs = z.array(stepLog);
+
+export interface StepLogs {
+  logs: StepLogEntry[];
+  /** The builder printed more than `logs` holds (they are its head). */
+  logsTruncated: boolean;
+}
+
+/**
+ * What one step of a build printed (the dashboard's step detail), or null when the org, project
+ * and build have no step with that digest. Kept apart from {@link listBuildSteps}, which never
+ * reads the logs: a build page lists up to thousands of steps. If several rows match (the same
+ * vertex in two platforms' builds), the one with logs wins, then the latest. The stored JSON
+ * text is parsed and validated; a row that does not hold valid logs throws (as `run` does).
+ */
+export async function getStepLogs(
+  store: TelemetryStore,
+  q: OrgScope & { projectId: string; buildId: string; digest: string },
+): Promise<StepLogs | null> {
+  const orgId = requireOrg(q);
+  const [row] = await run(
+    store,
+    stepLogsRow,
+    `SELECT logs, logs_truncated AS logsTruncated
+     FROM ${TABLES.buildSteps} FINAL
+     WHERE org_id = {orgId:String} AND project_id = {projectId:String}
+       AND build_id = {buildId:String} AND digest = {digest:String}
+     ORDER BY logs NOT IN ('', '[]') DESC, time DESC
+     LIMIT 1`,
+    { orgId, projectId: q.projectId, buildId: q.buildId, digest: q.digest },
+  );
+  if (!row) return null;
+  return { logs: parseStoredLogs(row.logs, q), logsTruncated: row.logsTruncated };
+}
+
+/** `build_steps_v1.logs` ('' or '[]' when none, else a JSON array of entries) as entries. */
+function parseStoredLogs(text: string, q: { buildId: string; digest: string }): StepLogEntry[] {
+  if (text === "" || text === "[]") return [];
+  const invalid = (why: string) =>
+    new Error(`stored logs of step ${q.digest} in build ${q.buildId} are not valid: ${why}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalid(err instanceof Error ? err.message : String(err));
+  }
+  const r = storedStepLogs.safeParse(json);
+  if (!r.success) throw invalid(z.prettifyError(r.error));
+  return r.data;
 }
 
 export const lintFindingRow = z.object({
