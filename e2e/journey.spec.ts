@@ -210,6 +210,10 @@ test("the whole journey: sign up, org, project, token, CLI build live, lint, aut
   await expect(page.getByTestId("why-slow")).not.toContainText("came from the cache");
   await slowStep.click();
   await expect(page.getByTestId("step-detail")).toContainText("RUN sleep 8 && echo slept");
+  // what the step printed, timed from the step's start
+  const logs = page.getByTestId("step-logs");
+  await expect(logs).toContainText(/\+\d+\.\ds\s*slept/);
+  await expect(page.getByTestId("step-logs-truncated")).toHaveCount(0);
   await checkPage(page, "build");
 
   await page.getByRole("link", { name: /^Lint/ }).click();

@@ -307,11 +307,53 @@ function StepPanel({
           {detail ? <pre>{detail.error}</pre> : <p>{pending}</p>}
         </>
       ) : null}
-      <p className="muted" style={{ fontSize: 12 }}>
-        Step logs are not kept with build telemetry; the CLI prints them while the build runs.
-      </p>
+      <h3 className="panel__title">Logs</h3>
+      {detail ? <StepLogs step={step} logs={detail.logs} /> : <p>{pending}</p>}
       <Link to={historyHref(step.label)}>History of this step (last 50 builds)</Link>
     </aside>
+  );
+}
+
+function StepLogs({ step, logs }: { step: WaterfallStep; logs: StepDetail["logs"] }) {
+  if (!logs.ok) return <p className="muted">The logs are unavailable: {logs.reason}</p>;
+  const { lines, truncated } = logs.data;
+  if (lines.length === 0) {
+    return (
+      <p className="muted">
+        {step.cached
+          ? "Cached: the step did not run, so it printed nothing."
+          : "The step printed nothing."}
+      </p>
+    );
+  }
+  return (
+    <>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be keyboard-reachable (axe: scrollable-region-focusable) */}
+      <section className="step-logs" tabIndex={0} aria-label="Step logs" data-testid="step-logs">
+        {lines.map((line, index) => (
+          <div
+            // lines have no identity beyond their place; the list is replaced, never reordered
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above
+            key={index}
+            className={`step-logs__line step-logs__line--${line.stream}`}
+          >
+            <span className="step-logs__time">
+              {line.offsetMs === null ? "" : `+${(line.offsetMs / 1000).toFixed(1)}s`}
+            </span>
+            <span className="step-logs__text">
+              {line.stream === "stderr" ? <span className="visually-hidden">stderr: </span> : null}
+              {line.text || " "}
+            </span>
+          </div>
+        ))}
+      </section>
+      {truncated ? (
+        <p className="muted" data-testid="step-logs-truncated">
+          The step printed more than Slipway keeps (64 KiB): these are its first lines. The CLI
+          shows everything while the build runs (<code>--progress plain</code>).
+        </p>
+      ) : null}
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -203,6 +203,23 @@ describe("build records, queue positions and multi-platform push", () => {
     expect(body.build.context.largest[0]).toEqual({ path: "app", kind: "dir", bytes: 41_000 });
     // another org does not see it
     expect((await getBuild(row.id, otherToken)).status).toBe(404);
+
+    // The RUN step's output goes with its telemetry (spooled here: no ingest in this file), so
+    // its detail can show it; the telemetry goes out after the build is final, so wait for it.
+    const spooledRun = async () => {
+      const text = await readFile(spoolFile(stateDir), "utf8").catch(() => "");
+      return text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
+        .find((e) => e.type === "step" && String(e.data.name).includes("du -s /ctx"));
+    };
+    await expect.poll(spooledRun, { timeout: 15_000 }).toBeDefined();
+    const run = await spooledRun();
+    const logs = run?.data.logs as { at: string | null; stream: string; text: string }[];
+    expect(logs.map((l) => l.text).join("")).toMatch(/^\d+\s+\/ctx$/m);
+    expect(logs.every((l) => l.stream === "stdout" && l.at !== null)).toBe(true);
+    expect(run?.data.logsTruncated).toBe(false);
   });
 
   it("shows waiting builds as queued with their position, in the stream, the API and the CLI", async () => {

@@ -29,6 +29,7 @@ import type {
   StreamSummary,
 } from "./protocol";
 import type { BuildEventSink, TelemetryEventInput } from "./sink.server";
+import { stepLogsForTelemetry } from "./step-logs";
 
 export interface BuildServiceOptions {
   db: Db;
@@ -777,6 +778,7 @@ export class BuildService {
               cached: step.cached,
               error: step.error?.slice(0, 65_536) ?? null,
               inputs: step.inputs.filter((digest) => DIGEST.test(digest)),
+              ...stepLogsForTelemetry(step.logs, step.logsTruncated ?? false),
             },
           })),
       ),

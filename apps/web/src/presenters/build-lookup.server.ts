@@ -70,6 +70,27 @@ export function fetchBuildSteps(ref: ProjectRef, buildId: string): Promise<Build
     .then((r) => r.steps);
 }
 
+export const stepLogsSchema = z.object({
+  logs: z.array(
+    z.object({
+      at: z.string().nullable(),
+      stream: z.enum(["stdout", "stderr", "other"]),
+      text: z.string(),
+    }),
+  ),
+  logsTruncated: z.boolean(),
+});
+export type StepLogs = z.output<typeof stepLogsSchema>;
+
+/** What one step of a build printed (kept with its telemetry; the head when it printed a lot). */
+export function fetchStepLogs(ref: ProjectRef, buildId: string, digest: string): Promise<StepLogs> {
+  return getTelemetryQueryClient().get(
+    `/v1/query/builds/${encodeURIComponent(buildId)}/steps/${encodeURIComponent(digest)}/logs`,
+    { orgId: ref.org.id, projectId: ref.project.id },
+    stepLogsSchema,
+  );
+}
+
 export function fetchBuildLint(ref: ProjectRef, buildId: string): Promise<LintFindingRow[]> {
   return getTelemetryQueryClient()
     .get(

@@ -3,6 +3,7 @@ import { rules as lintRules } from "@slipway/lint";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { criticalPath } from "../insights/critical-path";
+import { type LogLine, logLines } from "../insights/log-lines.server";
 import {
   type BuildStep,
   laneOf,
@@ -16,6 +17,7 @@ import {
   fetchBuildLint,
   fetchBuildSteps,
   fetchStepBaselines,
+  fetchStepLogs,
   findProject,
   type ProjectRef,
   type Telemetry,
@@ -76,7 +78,16 @@ export interface BuildHeader {
  * page's `?step=<digest>` without JavaScript): the page itself sends each step's
  * bar (`WaterfallStep`) only: a 2,000-step build's details were most of its document (bench/web).
  */
-export interface StepDetail {
+export interface StepDetail extends StepFacts {
+  /**
+   * What the step printed, as lines, fetched for this one step only (or why it could not be);
+   * `truncated` when it printed more than was kept (the head is).
+   */
+  logs: Telemetry<{ lines: LogLine[]; truncated: boolean }>;
+}
+
+/** A step's detail from the build's step list (everything but its logs). */
+export interface StepFacts {
   /** `stepIdOf` its digest: what `?step=` and the waterfall's bars name it by. */
   id: string;
   digest: string;
@@ -301,7 +312,7 @@ export function stepDetailOf(
   id: string,
   baselines: Map<string, number>,
   baselineError: string | null,
-): StepDetail | null {
+): StepFacts | null {
   const step = steps.find((s) => s.digest === id || stepIdOf(s.digest) === id);
   if (!step) return null;
   const labelOf = (s: BuildStep) => normalizeStepName(s.name) || s.name;
@@ -362,13 +373,32 @@ export async function getBuildStep(
     telemetry(() => fetchStepBaselines(found, now)),
   ]);
   if (!steps.ok) return { kind: "ok", data: steps };
-  const detail = stepDetailOf(
+  const facts = stepDetailOf(
     steps.data,
     params.step,
     baselines.ok ? baselines.data : new Map(),
     baselines.ok ? null : baselines.reason,
   );
-  return detail ? { kind: "ok", data: { ok: true, data: detail } } : { kind: "step-not-found" };
+  if (!facts) return { kind: "step-not-found" };
+  const detail = await withLogs(found, row.id, facts);
+  return { kind: "ok", data: { ok: true, data: detail } };
+}
+
+/** The step's detail with its logs: fetched for that one step (a build may have 2,000). */
+async function withLogs(ref: ProjectRef, buildId: string, facts: StepFacts): Promise<StepDetail> {
+  const logs = await telemetry(() => fetchStepLogs(ref, buildId, facts.digest));
+  return {
+    ...facts,
+    logs: logs.ok
+      ? {
+          ok: true,
+          data: {
+            lines: logLines(logs.data.logs, facts.startedAt),
+            truncated: logs.data.logsTruncated,
+          },
+        }
+      : logs,
+  };
 }
 
 export async function getBuildPage(
@@ -437,6 +467,17 @@ export async function getBuildPage(
       }
     : steps;
 
+  const selectedFacts =
+    steps.ok && params.step
+      ? stepDetailOf(
+          steps.data,
+          params.step,
+          baselines.ok ? baselines.data : new Map(),
+          baselines.ok ? null : baselines.reason,
+        )
+      : null;
+  const selectedStep = selectedFacts ? await withLogs(found, row.id, selectedFacts) : null;
+
   return {
     kind: "ok",
     data: {
@@ -445,15 +486,7 @@ export async function getBuildPage(
       build: buildHeaderOf(row, now),
       neighbours: { previous: previous?.number ?? null, next: next?.number ?? null },
       trace,
-      selectedStep:
-        steps.ok && params.step
-          ? stepDetailOf(
-              steps.data,
-              params.step,
-              baselines.ok ? baselines.data : new Map(),
-              baselines.ok ? null : baselines.reason,
-            )
-          : null,
+      selectedStep,
       lint: lint.ok
         ? {
             ok: true,
