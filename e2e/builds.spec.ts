@@ -70,6 +70,11 @@ test.describe("debugging a slow build", () => {
     const detail = page.getByTestId("step-detail");
     await expect(detail).toContainText("p50 (30 days)");
     await expect(detail).toContainText("Dockerfile line");
+    // the step's logs: what it printed (a step that ran a command), or why there is nothing
+    await expect(detail.getByRole("heading", { name: "Logs" })).toBeVisible();
+    await expect(
+      detail.getByTestId("step-logs").or(detail.getByText(/printed nothing/)),
+    ).toBeVisible();
     await screen(page, "build-steps");
     await axe(page);
 
@@ -78,9 +83,27 @@ test.describe("debugging a slow build", () => {
     await expect(page).toHaveURL(/tab=lint/);
     const lint = page.getByTestId("lint");
     await expect(lint).toBeVisible();
-    await expect(lint).toContainText(/from before Slipway kept the Dockerfile/);
+    // The Dockerfile the demo build ran, every finding's line marked on it.
+    const dockerfile = lint.getByTestId("dockerfile");
+    await expect(dockerfile).toContainText("FROM golang:1.23-alpine AS build");
+    const findingLines = new Set(
+      (await lint.getByTestId("lint-finding").allInnerTexts()).map(
+        (text) => /Dockerfile:(\d+)/.exec(text)?.[1],
+      ),
+    );
+    await expect(dockerfile.getByTestId("dockerfile-marked-line")).toHaveCount(findingLines.size);
     await screen(page, "build-lint");
     await axe(page);
+    // The project's first build still had every finding the demo project later fixed: the
+    // unpinned `apk add` (DL3018) is marked on its line, its rule inline.
+    await page.goto(`${base}/builds/1?tab=lint`);
+    const firstMarked = page.getByTestId("dockerfile-marked-line").filter({ hasText: "apk add" });
+    await expect(firstMarked.first()).toBeVisible();
+    await expect(
+      page.getByTestId("dockerfile").getByRole("link", { name: "DL3018" }).first(),
+    ).toBeVisible();
+    await screen(page, "build-lint-marked");
+    await page.goBack();
 
     // Context and resources tabs (seeded columns).
     await page.getByRole("link", { name: "Context" }).click();

@@ -3,6 +3,7 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createDb, loadDbEnv } from "@slipway/db";
 import { type DemoSeedResult, describeSeed, runDemoSeed } from "@slipway/db/seed";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,9 +16,15 @@ type SeedTelemetry = (input: {
   projects: DemoSeedResult["projects"];
   stateDir: string;
 }) => Promise<unknown> | unknown;
+type SeedDockerfiles = (input: {
+  builds: DemoSeedResult["builds"];
+  projects: DemoSeedResult["projects"];
+}) => { buildId: string; text: string }[];
 
-/** The telemetry seed hook, or why there is none. */
-async function loadTelemetrySeed(): Promise<SeedTelemetry | string> {
+/** The telemetry seed hooks, or why there are none. */
+async function loadTelemetrySeed(): Promise<
+  { seedTelemetry: SeedTelemetry; seedDockerfiles: SeedDockerfiles } | string
+> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import("@slipway/telemetry")) as Record<string, unknown>;
@@ -25,7 +32,28 @@ async function loadTelemetrySeed(): Promise<SeedTelemetry | string> {
     return `skipped (@slipway/telemetry not loadable: ${(err as Error).message.split("\n")[0]})`;
   }
   if (typeof mod.seedTelemetry !== "function") return "skipped (no seedTelemetry export)";
-  return mod.seedTelemetry as SeedTelemetry;
+  if (typeof mod.seedDockerfiles !== "function") return "skipped (no seedDockerfiles export)";
+  return {
+    seedTelemetry: mod.seedTelemetry as SeedTelemetry,
+    seedDockerfiles: mod.seedDockerfiles as SeedDockerfiles,
+  };
+}
+
+/**
+ * Gives the demo builds the Dockerfile their telemetry points into (lint findings, step lines),
+ * for the builds that have none yet: a demo seeded before builds kept it gets it too.
+ */
+async function storeDockerfiles(files: { buildId: string; text: string }[]): Promise<number> {
+  const db = createDb(loadDbEnv().DATABASE_URL, { max: 1 });
+  try {
+    return await db.$executeRaw`
+      UPDATE builds AS b SET dockerfile_text = f.text
+      FROM unnest(${files.map((f) => f.buildId)}::text[], ${files.map((f) => f.text)}::text[])
+        AS f(id, text)
+      WHERE b.id = f.id AND b.dockerfile_text IS NULL AND b.seeded`;
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 async function main(): Promise<void> {
@@ -35,12 +63,14 @@ async function main(): Promise<void> {
     parts.unshift(`applied ${result.appliedMigrations.length} migration(s)`);
   }
 
-  const seedTelemetry = await loadTelemetrySeed();
-  if (typeof seedTelemetry === "string") {
-    parts.push(`telemetry ${seedTelemetry}`);
+  const hooks = await loadTelemetrySeed();
+  if (typeof hooks === "string") {
+    parts.push(`telemetry ${hooks}`);
   } else {
     const { builds, org, projects } = result;
-    const out = (await seedTelemetry({ builds, org, projects, stateDir })) as
+    const stored = await storeDockerfiles(hooks.seedDockerfiles({ builds, projects }));
+    if (stored > 0) parts.push(`${stored} Dockerfiles`);
+    const out = (await hooks.seedTelemetry({ builds, org, projects, stateDir })) as
       | { skipped?: boolean; events?: number }
       | undefined;
     parts.push(

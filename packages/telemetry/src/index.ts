@@ -36,6 +36,7 @@ export {
   type SeedTelemetryInput,
   type SeedTelemetryResult,
   seedBuildInput,
+  seedDockerfiles,
   seedTelemetry,
   seedTelemetryInput,
 } from "./seed/index.ts";

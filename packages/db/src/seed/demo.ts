@@ -137,6 +137,7 @@ export interface SeededBuild {
   projectId: string;
   projectSlug: string;
   number: number;
+  dockerfilePath: string;
   status: BuildStatus;
   platforms: string[];
   emulated: boolean;
@@ -373,6 +374,7 @@ const buildSummarySelect = {
   gitBranch: true,
   gitCommit: true,
   triggeredBy: true,
+  dockerfilePath: true,
   project: { select: { slug: true } },
 } as const;
 

@@ -5,6 +5,7 @@ import { type TelemetryStore, toClickHouseDateTime } from "../clickhouse/store.t
 import { type TelemetryEvent, type TelemetryEventInput, telemetryEvent } from "../events/index.ts";
 import { writeEvents } from "../write.ts";
 import { TEMPLATES, type Template } from "./dockerfiles.ts";
+import { seedStepLogs } from "./logs.ts";
 import { Rng, stableDigest, stableUuid } from "./random.ts";
 import { seedRunnerEvents } from "./runners.ts";
 import {
@@ -56,6 +57,8 @@ export const seedBuildInput = z.object({
   cachedStepCount: z.int().nonnegative(),
   gitBranch: z.string().nullish(),
   gitCommit: z.string().nullish(),
+  /** Where the build's Dockerfile is in its context (its lint findings name it). */
+  dockerfilePath: z.string().min(1).default("Dockerfile"),
 });
 
 export const seedTelemetryInput = z.object({
@@ -91,7 +94,8 @@ export interface SeedTelemetryResult {
   tables: Record<string, number>;
 }
 
-type GitBuild = SeedBuild & Pick<z.output<typeof seedBuildInput>, "gitBranch" | "gitCommit">;
+type GitBuild = SeedBuild &
+  Pick<z.output<typeof seedBuildInput>, "gitBranch" | "gitCommit" | "dockerfilePath">;
 
 function normalizeBuild(b: z.output<typeof seedBuildInput>): GitBuild {
   const status = b.status ?? (b.finishedAt ? "succeeded" : b.startedAt ? "running" : "queued");
@@ -186,6 +190,7 @@ function buildEvents(
       },
     });
   }
+  const logRng = new Rng(`logs:${build.orgId}:${build.id}`);
   steps.forEach((s, i) => {
     events.push({
       ...base,
@@ -204,6 +209,7 @@ function buildEvents(
         cached: s.cached,
         error: s.error,
         inputs: s.inputs,
+        logs: seedStepLogs(s, logRng),
       },
     });
   });
@@ -222,7 +228,7 @@ function buildEvents(
           level: f.level as "warning",
           line: f.line,
           message: f.message,
-          file: "Dockerfile",
+          file: build.dockerfilePath,
         },
       });
     });
@@ -273,6 +279,25 @@ function cacheEvents(
     });
   }
   return events;
+}
+
+/**
+ * The Dockerfile each seeded build ran, as its text: the one its steps' lines and lint findings
+ * point into, for the build row (the build page marks the findings on it).
+ */
+export function seedDockerfiles(
+  options: Pick<SeedTelemetryInput, "builds" | "projects">,
+): { buildId: string; text: string }[] {
+  const input = seedTelemetryInput
+    .pick({ builds: true, projects: true })
+    .parse({ builds: options.builds, projects: options.projects });
+  const templates = new Map(input.projects.map((p, i) => [p.id, templateFor(p.slug, i)]));
+  return input.builds.flatMap((b) => {
+    const template = templates.get(b.projectId) ?? TEMPLATES[0];
+    if (!template) return [];
+    const file = dockerfileForBuild(normalizeBuild(b), template);
+    return [{ buildId: b.id, text: `${file.text.join("\n")}\n` }];
+  });
 }
 
 /** Builds the demo telemetry events (deterministic for the same input and `now`). */

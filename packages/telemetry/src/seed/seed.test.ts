@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { EventOf } from "../events/index.ts";
-import { generateSeedEvents, seedTelemetryInput } from "./index.ts";
+import { generateSeedEvents, seedDockerfiles, seedTelemetryInput } from "./index.ts";
 
 const now = new Date("2025-06-30T12:00:00Z");
 const HOUR = 3_600_000;
 
-function demoInput() {
+function demoRaw() {
   const statuses = ["succeeded", "succeeded", "FAILED", "canceled", "running", "queued", "success"];
   const builds = Array.from({ length: 28 }, (_, i) => {
     const status = statuses[i % statuses.length] ?? "succeeded";
@@ -28,9 +28,10 @@ function demoInput() {
       finishedAt,
       stepCount,
       cachedStepCount: Math.floor((stepCount * (i % 5)) / 5),
+      ...(i % 3 === 0 && { dockerfilePath: "apps/web/Dockerfile" }),
     };
   });
-  return seedTelemetryInput.parse({
+  return {
     builds,
     org: { id: "org-demo", slug: "demo" },
     projects: [
@@ -38,8 +39,10 @@ function demoInput() {
       { id: "proj-1", slug: "api" },
       { id: "proj-2", slug: "worker", repository: "demo/queue-worker" },
     ],
-  });
+  };
 }
+
+const demoInput = () => seedTelemetryInput.parse(demoRaw());
 
 describe("generateSeedEvents", () => {
   const input = demoInput();
@@ -126,6 +129,55 @@ describe("generateSeedEvents", () => {
     expect(byCode.get("DL3018")?.level).toBe("warning");
     expect(byCode.get("DL3059")?.level).toBe("info");
     expect(byCode.has("DL4006")).toBe(true);
+  });
+
+  it("keeps each build's Dockerfile: its steps' and findings' lines point into it", () => {
+    const texts = new Map(seedDockerfiles(demoRaw()).map((d) => [d.buildId, d.text.split("\n")]));
+    expect(texts.size).toBe(input.builds.length);
+    let checked = 0;
+    for (const step of steps) {
+      const instruction = /^\[[^\]]+ \d+\/\d+\] (.+)$/.exec(step.data.name)?.[1];
+      if (step.data.dockerfileLine === null || !instruction) continue;
+      const lines = texts.get(step.data.buildId) ?? [];
+      const line = lines[step.data.dockerfileLine - 1] ?? "";
+      // BuildKit names a FROM by its resolved image (`FROM node:20@sha256:…`), the file says `AS`
+      if (instruction.startsWith("FROM ")) {
+        expect(line, step.data.name).toMatch(/^FROM \S+ AS \S+$/);
+        expect(instruction.replace(/@sha256:[a-f0-9]{64}$/, ""), step.data.name).toBe(
+          line.replace(/ AS \S+$/, ""),
+        );
+      } else expect(line, step.data.name).toBe(instruction);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+    const lint = events.filter((e): e is EventOf<"lint.finding"> => e.type === "lint.finding");
+    for (const f of lint) {
+      const build = input.builds.find((b) => b.id === f.data.buildId);
+      expect(f.data.file).toBe(build?.dockerfilePath);
+      expect(texts.get(f.data.buildId ?? "")?.[f.data.line - 1]?.trim()).not.toBe("");
+    }
+    expect(new Set(lint.map((f) => f.data.file))).toEqual(
+      new Set(["Dockerfile", "apps/web/Dockerfile"]),
+    );
+  });
+
+  it("gives the RUN steps that ran some output, the failed one its error on stderr", () => {
+    const run = steps.filter((s) => /\] RUN /.test(s.data.name));
+    expect(run.filter((s) => s.data.cached).every((s) => s.data.logs.length === 0)).toBe(true);
+    const printed = run.filter((s) => s.data.logs.length > 0);
+    expect(printed.length).toBeGreaterThan(20);
+    for (const s of printed) {
+      for (const log of s.data.logs) {
+        expect(log.at !== null && s.data.startedAt !== null && log.at >= s.data.startedAt).toBe(
+          true,
+        );
+      }
+    }
+    const failed = run.find((s) => s.data.error && s.data.error !== "context canceled");
+    expect(failed?.data.logs.at(-1)).toMatchObject({
+      stream: "stderr",
+      text: `${failed?.data.error}\n`,
+    });
   });
 
   it("writes 30 days of GitHub Actions jobs with the demo labels and repositories", () => {
