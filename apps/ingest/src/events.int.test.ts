@@ -11,7 +11,7 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HealthReport } from "./health.ts";
-import { V1_COLUMNS } from "./queues.ts";
+import { type DeadLetterJob, V1_COLUMNS } from "./queues.ts";
 import {
   countSteps,
   createHarness,
@@ -427,6 +427,27 @@ describe("worker", () => {
       expect.stringMatching(/invalid batch payload/),
       "store says no",
     ]);
+  });
+
+  // after the poison test, which counts the dead-letter queue
+  it("dead-letters, with its payload, a batch that stalled more often than allowed", async () => {
+    // BullMQ itself fails such a batch (its processor never runs); it must not just vanish.
+    const events = [stepEvent(h.org.id, h.project2.id), stepEvent(h.org.id, h.project2.id)];
+    const hanging = { insertEncoded: () => new Promise<void>(() => {}) };
+    const first = h.startWorker({ store: () => hanging, flushMs: 10 });
+    expect((await post(h.orgToken, events)).statusCode).toBe(202);
+    await waitFor(async () => (await h.queues.events.getActiveCount()) > 0, 10_000, "active job");
+    const [job] = await h.queues.events.getJobs(["active"]);
+    await first.kill();
+    // allowed no stall at all: its lock lapses (2 s here) and the next check fails it
+    const second = h.startWorker({ maxStalledCount: 0 });
+    const dead = async () => h.queues.deadLetter.getJob(`dead-${job?.id}`);
+    await waitFor(async () => (await dead()) !== undefined, 20_000, "the dead letter");
+    const entry = (await dead())?.data as DeadLetterJob;
+    expect(entry.error).toMatch(/^job stalled more than allowable limit/);
+    expect(entry.orgId).toBe(h.org.id);
+    expect(JSON.stringify(entry.payload)).toContain(events[0]?.id);
+    await second.close();
   });
 });
 

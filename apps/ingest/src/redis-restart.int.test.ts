@@ -241,7 +241,13 @@ describe.each<RedisFsyncPolicy>(["always", "everysec"])(
         async () => (await storedOnce(harness, ids)).distinct === ids.length,
         60_000,
         `${ids.length} acknowledged events stored`,
-        async () => JSON.stringify(await storedOnce(harness, ids)),
+        async () =>
+          JSON.stringify({
+            stored: await storedOnce(harness, ids),
+            counts: await harness.queues.events.getJobCounts(),
+            dead: await harness.queues.deadLetter.getJobCounts(),
+            failedReasons: (await harness.queues.events.getFailed(0, 3)).map((j) => j.failedReason),
+          }),
       );
       // Exactly once: one row per acknowledged id, read as the dashboard reads (FINAL).
       expect(await storedOnce(harness, ids)).toEqual({ n: ids.length, distinct: ids.length });

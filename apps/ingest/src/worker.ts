@@ -29,7 +29,17 @@ export interface IngestWorkerOptions {
   /** BullMQ lock settings (tests shorten them to see stalled jobs come back quickly). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** How often a batch may stall (its lock lapsed) and be taken again; default 20. */
+  maxStalledCount?: number;
 }
+
+/**
+ * BullMQ fails a job that stalled more than maxStalledCount times (its lock lapsed: a worker
+ * killed, or Redis restarted or too slow to renew it) with this reason, as unrecoverable and
+ * without calling the processor. Measured: under disk pressure (appendfsync always) with a Redis
+ * SIGKILL, BullMQ's default of one stall failed acknowledged batches, which were then lost.
+ */
+const STALLED_TOO_OFTEN = "job stalled more than allowable limit";
 
 export interface IngestWorker {
   worker: Worker<IngestJobData>;
@@ -98,11 +108,22 @@ export function startWorker(o: IngestWorkerOptions): IngestWorker {
       concurrency: o.concurrency,
       lockDuration: o.lockDurationMs ?? 30_000,
       stalledInterval: o.stalledIntervalMs ?? 30_000,
+      // A stalled batch is taken again and stored once (rows are replaced by event id), so
+      // stalls are retried well past BullMQ's default of one; see STALLED_TOO_OFTEN.
+      maxStalledCount: o.maxStalledCount ?? 20,
       removeOnComplete: { count: 100 },
       removeOnFail: { count: 1000 },
     },
   );
   worker.on("error", (err) => log.warn({ err: message(err) }, "queue worker error"));
+  // Nothing acknowledged is dropped: a batch BullMQ itself gives up on (the processor never ran)
+  // goes to the dead-letter queue with its payload, like the batches the processor gives up on.
+  worker.on("failed", (job, err) => {
+    if (!job || err.message !== STALLED_TOO_OFTEN) return;
+    deadLetter(job, `${STALLED_TOO_OFTEN} (${job.stalledCounter} times)`).catch((e: unknown) =>
+      log.error({ jobId: job.id, err: message(e) }, "could not dead-letter a stalled batch"),
+    );
+  });
 
   let closed: Promise<void> | undefined;
   return {
