@@ -35,7 +35,7 @@
 // (part of scripts/test).
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -214,6 +214,31 @@ async function waitHttp(url: string, proc: ChildProcess, name: string, logFile: 
 /** The 2,000-step build: 8 stages of equal length, run two at a time; each step waits for the
  * one before it in its stage (recorded as its input, as BuildKit reports it); the first 40% of
  * each stage cached; plus three internal vertices. Also a few lint findings. */
+/**
+ * The big build's step that printed a lot (the last of stage 0: it ran, not cached): its detail
+ * is the "step open" page. 8 stages and 3 internal steps, as loadBigBuild lays them out.
+ */
+const LOUD_STEP = Math.ceil((BIG_STEPS - 3) / 8) - 1;
+const loudStepDigest = () =>
+  `sha256:${createHash("sha256").update(`big-${LOUD_STEP}`).digest("hex")}`;
+
+/** 64 KiB of compiler output as stored for one step (the most a step event keeps). */
+function loudStepLogs(): string {
+  const logs: { at: string; stream: "stdout" | "stderr"; text: string }[] = [];
+  let chars = 0;
+  for (let n = 0; ; n++) {
+    const text = `[${String(n).padStart(4, "0")}] cc -O2 -c src/module-${n % 97}/unit-${n}.c -o build/unit-${n}.o\n`;
+    if (chars + text.length > 65_536) break;
+    chars += text.length;
+    logs.push({
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, n % 60)).toISOString(),
+      stream: n % 50 === 49 ? "stderr" : "stdout",
+      text,
+    });
+  }
+  return JSON.stringify(logs);
+}
+
 async function loadBigBuild(store: TelemetryStore) {
   const stages = 8;
   const internal = 3;
@@ -228,9 +253,10 @@ async function loadBigBuild(store: TelemetryStore) {
   // Stage pairs run side by side; every step gets a 1 s slot, a cached one takes 0.
   const start = `${t0} + toIntervalSecond(intDiv(${st}, 2) * ${per} + ${i})`;
   const duration = `if(${cached}, 0, 200 + (number * 7919) % 800)`;
-  await store.exec(`INSERT INTO build_steps_v1 (org_id, project_id, build_id, event_id, time, digest,
+  await store.exec(
+    `INSERT INTO build_steps_v1 (org_id, project_id, build_id, event_id, time, digest,
       name, stage, platform, dockerfile_line, started_at, completed_at, duration_ms, cached, error,
-      inputs, source)
+      logs, inputs, source)
     SELECT '${ORG.id}', '${PROJECT.id}', '${BIG_ID}', generateUUIDv4(number), ${start}, ${digest("number")},
       concat('[stage-', toString(${st}), ' ', toString(${i} + 1), '/${per}] ',
         multiIf(${i} = 0, concat('FROM debian:12-slim AS stage-', toString(${st})),
@@ -238,8 +264,11 @@ async function loadBigBuild(store: TelemetryStore) {
                 concat('RUN make -C /src target-', toString(${i}), ' JOBS=2'))),
       concat('stage-', toString(${st})), NULL, toUInt32(number + 1),
       ${start}, ${start} + toIntervalMillisecond(${duration}), ${duration}, ${cached}, NULL,
+      if(number = ${LOUD_STEP}, {logs:String}, ''),
       if(${i} = 0, [], [${digest("number - 1")}]), 'seed'
-    FROM numbers(${total})`);
+    FROM numbers(${total})`,
+    { logs: loudStepLogs() },
+  );
   await store.exec(`INSERT INTO build_steps_v1 (org_id, project_id, build_id, event_id, time, digest,
       name, stage, platform, dockerfile_line, started_at, completed_at, duration_ms, cached, error,
       inputs, source)
@@ -804,6 +833,13 @@ async function main() {
       if (notUnavailable(h)) return notUnavailable(h);
       return h.includes('data-testid="waterfall"') ? null : "no waterfall";
     });
+    await run(
+      `build page (${fmt(state.steps)} steps), a step open with 64 KiB of logs`,
+      // as the waterfall links a step: its id, the digest's first 16 hex digits
+      `${pages.big}?step=${loudStepDigest().slice(7, 23)}`,
+      true,
+      (h) => notUnavailable(h) ?? (h.includes('data-testid="step-logs"') ? null : "no step logs"),
+    );
     await run(
       `build page (${LOAD.stepsPerBuild} steps)`,
       pages.small,
