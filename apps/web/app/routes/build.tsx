@@ -317,8 +317,8 @@ function StepPanel({
 
 function StepLogs({ step, logs }: { step: WaterfallStep; logs: StepDetail["logs"] }) {
   if (!logs.ok) return <p className="muted">The logs are unavailable: {logs.reason}</p>;
-  const { lines, truncated } = logs.data;
-  if (lines.length === 0) {
+  const { gutter, runs, lineCount, truncated } = logs.data;
+  if (lineCount === 0) {
     return (
       <p className="muted">
         {step.cached
@@ -331,20 +331,24 @@ function StepLogs({ step, logs }: { step: WaterfallStep; logs: StepDetail["logs"
     <>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be keyboard-reachable (axe: scrollable-region-focusable) */}
       <section className="step-logs" tabIndex={0} aria-label="Step logs" data-testid="step-logs">
-        {lines.map((line, index) => (
-          <div
-            // lines have no identity beyond their place; the list is replaced, never reordered
-            // biome-ignore lint/suspicious/noArrayIndexKey: see above
-            key={index}
-            className={`step-logs__line step-logs__line--${line.stream}`}
-            // the time is drawn by CSS (::before): one element per line keeps a step's 64 KiB
-            // of output cheap to render (bench/web, "a step open")
-            data-time={line.offsetMs === null ? "" : `+${(line.offsetMs / 1000).toFixed(1)}s`}
-          >
-            {line.stream === "stderr" ? <span className="visually-hidden">stderr: </span> : null}
-            {line.text || " "}
-          </div>
-        ))}
+        {/* each line's time from the step's start, beside its line (neither wraps) */}
+        <pre className="step-logs__gutter" aria-hidden="true">
+          {gutter}
+        </pre>
+        <pre className="step-logs__text">
+          {runs.map((run, index) =>
+            run.stream === "stderr" ? (
+              // runs have no identity beyond their place; the list is replaced, never reordered
+              // biome-ignore lint/suspicious/noArrayIndexKey: see above
+              <span key={index} className="step-logs__stderr">
+                <span className="visually-hidden">stderr: </span>
+                {run.text}
+              </span>
+            ) : (
+              run.text
+            ),
+          )}
+        </pre>
       </section>
       {truncated ? (
         <p className="muted" data-testid="step-logs-truncated">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logLines } from "./log-lines.server";
+import { logLines, logView } from "./log-lines.server";
 
 const start = "2026-01-02T03:04:05.000Z";
 const at = (ms: number) => new Date(Date.parse(start) + ms).toISOString();
@@ -44,5 +44,27 @@ describe("logLines", () => {
     expect(logLines([{ at: at(5), stream: "other", text: "x" }], null)[0]?.offsetMs).toBeNull();
     expect(logLines([{ at: at(-50), stream: "other", text: "x" }], start)[0]?.offsetMs).toBe(0);
     expect(logLines([], start)).toEqual([]);
+  });
+});
+
+describe("logView", () => {
+  it("joins lines of one stream into runs, with a gutter line per line", () => {
+    expect(
+      logView([
+        { offsetMs: 100, stream: "stdout", text: "a" },
+        { offsetMs: 1_250, stream: "stdout", text: "" },
+        { offsetMs: null, stream: "stderr", text: "boom" },
+        { offsetMs: 61_000, stream: "stdout", text: "b" },
+      ]),
+    ).toEqual({
+      gutter: "+0.1s\n+1.3s\n\n+61.0s",
+      runs: [
+        { stream: "stdout", text: "a\n\n" },
+        { stream: "stderr", text: "boom\n" },
+        { stream: "stdout", text: "b" },
+      ],
+      lineCount: 4,
+    });
+    expect(logView([])).toEqual({ gutter: "", runs: [], lineCount: 0 });
   });
 });

@@ -3,7 +3,7 @@ import { rules as lintRules } from "@slipway/lint";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { criticalPath } from "../insights/critical-path";
-import { type LogLine, logLines } from "../insights/log-lines.server";
+import { type LogView, logLines, logView } from "../insights/log-lines.server";
 import {
   type BuildStep,
   laneOf,
@@ -80,10 +80,10 @@ export interface BuildHeader {
  */
 export interface StepDetail extends StepFacts {
   /**
-   * What the step printed, as lines, fetched for this one step only (or why it could not be);
-   * `truncated` when it printed more than was kept (the head is).
+   * What the step printed, as the panel draws it, fetched for this one step only (or why it
+   * could not be); `truncated` when it printed more than was kept (the head is).
    */
-  logs: Telemetry<{ lines: LogLine[]; truncated: boolean }>;
+  logs: Telemetry<LogView & { truncated: boolean }>;
 }
 
 /** A step's detail from the build's step list (everything but its logs). */
@@ -393,7 +393,7 @@ async function withLogs(ref: ProjectRef, buildId: string, facts: StepFacts): Pro
       ? {
           ok: true,
           data: {
-            lines: logLines(logs.data.logs, facts.startedAt),
+            ...logView(logLines(logs.data.logs, facts.startedAt)),
             truncated: logs.data.logsTruncated,
           },
         }
