@@ -517,9 +517,21 @@ function StepsTab({ data }: { data: BuildPage }) {
 }
 
 function LintTab({ data }: { data: BuildPage }) {
-  if (!data.lint.ok) return <TelemetryUnavailable what="Lint findings" reason={data.lint.reason} />;
-  const { findings } = data.lint.data;
   const { dockerfile } = data;
+  if (!data.lint.ok) {
+    // the findings come from ingest, the Dockerfile from the build row: show what there is
+    return (
+      <>
+        <TelemetryUnavailable what="Lint findings" reason={data.lint.reason} />
+        {dockerfile ? (
+          <section className="card panel" aria-label="Dockerfile" data-testid="lint">
+            <DockerfileView path={dockerfile.path} text={dockerfile.text} findings={[]} />
+          </section>
+        ) : null}
+      </>
+    );
+  }
+  const { findings } = data.lint.data;
   return (
     <section className="card panel" aria-labelledby="lint-title" data-testid="lint">
       <header className="panel__header">

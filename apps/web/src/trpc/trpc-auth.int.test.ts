@@ -246,7 +246,12 @@ describe("builds procedures", () => {
     const project = await t.db.project.findFirstOrThrow({
       where: { orgId: a.org.id, slug: "app" },
     });
-    await createBuild(t.db, { project, status: "FAILED", tags: ["app:main"] });
+    await createBuild(t.db, {
+      project,
+      status: "FAILED",
+      tags: ["app:main"],
+      dockerfileText: "FROM scratch\n",
+    });
     const viewer = callerFor(t.db, a.users.VIEWER);
     const list = await viewer.builds.list({ orgSlug: "org-a", projectSlug: "app" });
     expect(list.builds.map((x) => x.status)).toEqual(["FAILED"]);
@@ -267,6 +272,9 @@ describe("builds procedures", () => {
     expect(page.build.number).toBe(number);
     // Ingest is down in this file: the build is still served, the trace says why it is missing.
     expect(page.trace).toEqual({ ok: false, reason: "ingest is not running in this test" });
+    // the Dockerfile comes from the build row: still there for the lint tab
+    expect(page.lint.ok).toBe(false);
+    expect(page.dockerfile).toEqual({ path: "Dockerfile", text: "FROM scratch\n" });
     // A step's detail comes on its own; with ingest down it says why it is missing.
     const step = await viewer.builds.step({
       orgSlug: "org-a",
