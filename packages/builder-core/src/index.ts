@@ -118,6 +118,8 @@ export {
   type BuildStep,
   decodeStatusResponse,
   decodeTraceAux,
+  omittedLogBytes,
+  omittedLogEntry,
   type StatusUpdate,
   type StepEvent,
   type StepLog,

@@ -245,6 +245,38 @@ describe("StepTracker", () => {
     expect(events.filter((e) => e.type === "step")).toHaveLength(4);
   });
 
+  it("keeps the head and the tail of a long output, saying how much was left out", () => {
+    const tracker = new StepTracker({ maxLogBytesPerStep: 10 });
+    const chunks = ["head1", "mid-1", "mid-2", "tail!"];
+    tracker.apply(
+      decodeStatusResponse(
+        response({
+          vertexes: [vertex({ digest: "sha256:a", name: "[1/1] RUN make", started: at(0) })],
+          logs: chunks.map((text, i) => log("sha256:a", i === 3 ? 2 : 1, text, at(i + 1))),
+        }),
+      ),
+    );
+    const [step] = tracker.steps;
+    expect(step?.logs).toEqual([
+      { at: at(1).toISOString(), stream: "stdout", text: "head1" },
+      { stream: "other", text: "[… 10 bytes of output left out …]\n" },
+      { at: at(4).toISOString(), stream: "stderr", text: "tail!" },
+    ]);
+    expect(step?.logsTruncated).toBe(true);
+    // under the budget: everything, as it came
+    const quiet = new StepTracker({ maxLogBytesPerStep: 100 });
+    quiet.apply(
+      decodeStatusResponse(
+        response({
+          vertexes: [vertex({ digest: "sha256:b", name: "[1/1] RUN true" })],
+          logs: chunks.map((text, i) => log("sha256:b", 1, text, at(i))),
+        }),
+      ),
+    );
+    expect(quiet.steps[0]?.logs.map((l) => l.text)).toEqual(chunks);
+    expect(quiet.steps[0]?.logsTruncated).toBeUndefined();
+  });
+
   it("records errors and caps the logs it keeps", () => {
     const tracker = new StepTracker({ maxLogBytesPerStep: 8 });
     const name = "[2/2] RUN false";
@@ -266,7 +298,11 @@ describe("StepTracker", () => {
     );
     const step = tracker.steps[0];
     expect(step?.error).toBe("exit code: 1");
-    expect(step?.logs.map((entry) => entry.text)).toEqual(["12345"]);
+    // 8 bytes: the first 4 ("12345" does not fit them) and the last 4 (the end of "67890")
+    expect(step?.logs.map((entry) => entry.text)).toEqual([
+      "[… 6 bytes of output left out …]\n",
+      "7890",
+    ]);
     expect(step?.logsTruncated).toBe(true);
     expect(tracker.dockerfileSteps).toHaveLength(1);
   });

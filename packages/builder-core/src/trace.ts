@@ -217,7 +217,10 @@ export interface BuildStep {
   cached: boolean;
   error?: string;
   logs: StepLog[];
-  /** Set when the step printed more than the tracker keeps. */
+  /**
+   * Set when the step printed more than the tracker keeps: `logs` then holds the head and the
+   * tail of the output with a `stream: "other"` entry saying how much was left out between them.
+   */
   logsTruncated?: boolean;
   progress: StepProgress[];
 }
@@ -333,7 +336,10 @@ export function locateStep(
 export interface StepTrackerOptions {
   /** The Dockerfile's text, to give steps their line. */
   dockerfile?: string;
-  /** Log bytes kept per step; beyond it logs are dropped and the step is marked truncated. */
+  /**
+   * Log bytes kept per step: the first half and the last half of a longer output (the end is
+   * where a failing command says why), the step marked truncated.
+   */
   maxLogBytesPerStep?: number;
   onEvent?: (event: StepEvent) => void;
 }
@@ -341,6 +347,23 @@ export interface StepTrackerOptions {
 interface StepState {
   step: BuildStep;
   logBytes: number;
+  /** Once the head is full: the latest output, oldest first from `tailStart`. */
+  tail: { entry: StepLog; bytes: number }[];
+  tailStart: number;
+  tailBytes: number;
+  omittedBytes: number;
+}
+
+/** Marks where a step's kept head and tail meet (see BuildStep.logsTruncated). */
+export function omittedLogEntry(bytes: number): StepLog {
+  return { stream: "other", text: `[… ${bytes} bytes of output left out …]\n` };
+}
+
+/** The bytes an {@link omittedLogEntry} says were left out, or undefined for other entries. */
+export function omittedLogBytes(entry: StepLog): number | undefined {
+  if (entry.stream !== "other") return undefined;
+  const m = /^\[… (\d+) bytes of output left out …\]\n$/.exec(entry.text);
+  return m ? Number(m[1]) : undefined;
 }
 
 function streamName(stream: number): StepLog["stream"] {
@@ -370,6 +393,10 @@ export class StepTracker {
       state = {
         step: { digest, name: "", inputs: [], cached: false, logs: [], progress: [] },
         logBytes: 0,
+        tail: [],
+        tailStart: 0,
+        tailBytes: 0,
+        omittedBytes: 0,
       };
       this.#steps.set(digest, state);
     }
@@ -419,12 +446,7 @@ export class StepTracker {
         stream: streamName(log.stream),
         text: textDecoder.decode(log.msg),
       };
-      if (state.logBytes + log.msg.byteLength <= this.#maxLogBytes) {
-        state.logBytes += log.msg.byteLength;
-        state.step.logs.push(entry);
-      } else {
-        state.step.logsTruncated = true;
-      }
+      this.#keepLog(state, entry, log.msg.byteLength);
       this.#onEvent?.({ type: "log", digest: log.vertex, log: entry });
     }
     for (const warning of update.warnings) {
@@ -435,9 +457,50 @@ export class StepTracker {
     for (const state of changed) this.#onEvent?.({ type: "step", step: state.step });
   }
 
-  /** Steps in the order BuildKit first reported them. */
+  /** The head (into step.logs) until half the budget is used, then a rolling tail. */
+  #keepLog(state: StepState, entry: StepLog, bytes: number): void {
+    const half = Math.floor(this.#maxLogBytes / 2);
+    if (state.tail.length === 0 && state.logBytes + bytes <= half) {
+      state.logBytes += bytes;
+      state.step.logs.push(entry);
+      return;
+    }
+    state.tail.push({ entry, bytes });
+    state.tailBytes += bytes;
+    while (state.tailBytes > half) {
+      const oldest = state.tail[state.tailStart] as { entry: StepLog; bytes: number };
+      if (state.tailStart === state.tail.length - 1) {
+        // the newest chunk alone is over half the budget: keep its end
+        const text = half > 0 ? oldest.entry.text.slice(-half) : "";
+        const kept = Buffer.byteLength(text);
+        state.omittedBytes += oldest.bytes - kept;
+        state.tail[state.tailStart] = { entry: { ...oldest.entry, text }, bytes: kept };
+        state.tailBytes = kept;
+        break;
+      }
+      state.tailStart++;
+      state.tailBytes -= oldest.bytes;
+      state.omittedBytes += oldest.bytes;
+    }
+    // an index into the tail instead of shift(): a chatty step logs many thousands of chunks
+    if (state.tailStart > 1024 && state.tailStart * 2 > state.tail.length) {
+      state.tail = state.tail.slice(state.tailStart);
+      state.tailStart = 0;
+    }
+    if (state.omittedBytes > 0) state.step.logsTruncated = true;
+  }
+
+  /**
+   * Steps in the order BuildKit first reported them. A step that printed more than the budget
+   * has its head, an omitted-output entry and its tail as `logs`.
+   */
   get steps(): BuildStep[] {
-    return [...this.#steps.values()].map((state) => state.step);
+    return [...this.#steps.values()].map((state) => {
+      const tail = state.tail.slice(state.tailStart).map((t) => t.entry);
+      if (tail.length === 0 && state.omittedBytes === 0) return state.step;
+      const marker = state.omittedBytes > 0 ? [omittedLogEntry(state.omittedBytes)] : [];
+      return { ...state.step, logs: [...state.step.logs, ...marker, ...tail] };
+    });
   }
 
   /** The Dockerfile's own steps (those numbered "[stage i/n]"), without BuildKit internals. */

@@ -352,8 +352,9 @@ function StepLogs({ step, logs }: { step: WaterfallStep; logs: StepDetail["logs"
       </section>
       {truncated ? (
         <p className="muted" data-testid="step-logs-truncated">
-          The step printed more than Slipway keeps (64 KiB): these are its first lines. The CLI
-          shows everything while the build runs (<code>--progress plain</code>).
+          The step printed more than Slipway keeps (64 KiB): these are its first and last lines, the
+          marked line says how much was left out between them. The CLI shows everything while the
+          build runs (<code>--progress plain</code>).
         </p>
       ) : null}
     </>

@@ -119,7 +119,8 @@ describe("build records, queue positions and multi-platform push", () => {
 
   it("records the context sent, CPU/memory samples, peak memory, image size and queue time", async () => {
     const files = {
-      Dockerfile: "FROM slipway/busybox:1\nCOPY . /ctx\nRUN sleep 2 && du -s /ctx\n",
+      // the RUN prints ~390 kB: more than the builder (256 KiB) and telemetry (64 KiB) keep
+      Dockerfile: "FROM slipway/busybox:1\nCOPY . /ctx\nRUN sleep 2 && du -s /ctx && seq 1 70000\n",
       ".dockerignore": "*.log\nbuild\n",
       "app/big.bin": "b".repeat(40_000),
       "app/small.txt": "s".repeat(1_000),
@@ -206,6 +207,7 @@ describe("build records, queue positions and multi-platform push", () => {
 
     // The RUN step's output goes with its telemetry (spooled here: no ingest in this file), so
     // its detail can show it; the telemetry goes out after the build is final, so wait for it.
+    // Too long to keep whole: its head and its tail, and how much was left out between.
     const spooledRun = async () => {
       const text = await readFile(spoolFile(stateDir), "utf8").catch(() => "");
       return text
@@ -217,9 +219,25 @@ describe("build records, queue positions and multi-platform push", () => {
     await expect.poll(spooledRun, { timeout: 15_000 }).toBeDefined();
     const run = await spooledRun();
     const logs = run?.data.logs as { at: string | null; stream: string; text: string }[];
-    expect(logs.map((l) => l.text).join("")).toMatch(/^\d+\s+\/ctx$/m);
-    expect(logs.every((l) => l.stream === "stdout" && l.at !== null)).toBe(true);
-    expect(run?.data.logsTruncated).toBe(false);
+    const text = logs.map((l) => l.text).join("");
+    expect(text.length).toBeLessThanOrEqual(65_536);
+    expect(text).toMatch(/^\d+\s+\/ctx\n1\n2\n3\n/);
+    expect(text).toMatch(/\n69999\n70000\n$/);
+    // one gap: the builder kept 256 KiB (head and tail), telemetry 64 KiB of those; what both
+    // left out is counted in one entry, exactly
+    const printed = `${text.split("\n")[0]}\n${Array.from({ length: 70_000 }, (_, i) => `${i + 1}\n`).join("")}`;
+    const kept = logs.filter((l) => l.stream === "stdout").reduce((n, l) => n + l.text.length, 0);
+    expect(logs.filter((l) => l.stream === "other")).toEqual([
+      {
+        at: null,
+        stream: "other",
+        text: `[… ${printed.length - kept} bytes of output left out …]\n`,
+      },
+    ]);
+    expect(
+      logs.filter((l) => l.stream !== "other").every((l) => l.stream === "stdout" && l.at),
+    ).toBe(true);
+    expect(run?.data.logsTruncated).toBe(true);
   });
 
   it("shows waiting builds as queued with their position, in the stream, the API and the CLI", async () => {
