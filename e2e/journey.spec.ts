@@ -57,7 +57,7 @@ function makeContext(): { dir: string; lintLine: number } {
       "WORKDIR /app",
       `RUN cd /tmp && echo ${run} > /tmp/run.txt`,
       // longer than the idle builds list takes to look again (5 s): it sees the build running
-      "RUN sleep 8 && echo slept",
+      'RUN sleep 8 && echo slept && echo "took 8 s" >&2',
       "COPY hello.txt /app/",
       'CMD ["cat", "/app/hello.txt"]',
       "",
@@ -212,8 +212,9 @@ test("the whole journey: sign up, org, project, token, CLI build live, lint, aut
   await expect(page.getByTestId("step-detail")).toContainText("RUN sleep 8 && echo slept");
   // what the step printed, timed from the step's start
   const logs = page.getByTestId("step-logs");
-  await expect(logs.locator(".step-logs__text")).toHaveText("slept");
-  await expect(logs.locator(".step-logs__gutter")).toHaveText(/^\+\d+\.\ds$/);
+  await expect(logs.locator(".step-logs__text")).toHaveText("slept\nstderr: took 8 s");
+  await expect(logs.locator(".step-logs__stderr")).toHaveText("stderr: took 8 s");
+  await expect(logs.locator(".step-logs__gutter")).toHaveText(/^\+\d+\.\ds\s+\+\d+\.\ds$/);
   await expect(page.getByTestId("step-logs-truncated")).toHaveCount(0);
   await checkPage(page, "build");
 

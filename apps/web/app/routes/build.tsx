@@ -337,15 +337,15 @@ function StepLogs({ step, logs }: { step: WaterfallStep; logs: StepDetail["logs"
         </pre>
         <pre className="step-logs__text">
           {runs.map((run, index) =>
-            run.stream === "stderr" ? (
+            run.stream === "stdout" ? (
+              run.text
+            ) : (
               // runs have no identity beyond their place; the list is replaced, never reordered
               // biome-ignore lint/suspicious/noArrayIndexKey: see above
-              <span key={index} className="step-logs__stderr">
-                <span className="visually-hidden">stderr: </span>
+              <span key={index} className={`step-logs__${run.stream}`}>
+                {run.stream === "stderr" ? <span className="visually-hidden">stderr: </span> : null}
                 {run.text}
               </span>
-            ) : (
-              run.text
             ),
           )}
         </pre>
