@@ -2,8 +2,8 @@
 // against a redis-server of this file's own (AOF on, noeviction as scripts/lib/common.sh starts
 // the shared one, but appendfsync everysec, the Redis default a self-hoster may well run, so the
 // test proves ingest turns it to "always" again after each restart), while clients keep posting.
-// Redis is stopped gracefully (SIGTERM: it fsyncs the AOF and exits) and separately killed
-// (SIGKILL), each time staying down for a while. Every batch that got a 2xx must be stored
+// Redis is stopped gracefully (SIGTERM: it fsyncs the AOF and exits) and, with ingest's policy
+// `always`, separately killed (SIGKILL), each time staying down for a while. Every batch that got a 2xx must be stored
 // exactly once; while Redis is down ingest must answer 503 + Retry-After, never 500, and never
 // hang past its queue timeout.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -194,7 +194,14 @@ describe.each<RedisFsyncPolicy>(["always", "everysec"])(
     const setup = ownRedisSetup();
     afterEach(() => setup.cleanUp());
 
-    it("acknowledged batches are stored exactly once across a graceful restart and a SIGKILL", async () => {
+    // What each policy promises (durability.ts): `always` survives a SIGKILL of Redis, so it is
+    // stopped gracefully and then killed; `everysec` survives a graceful stop, but a SIGKILL
+    // loses the writes Redis postponed behind a stalled fsync (seen on a loaded CI machine: one
+    // acknowledged batch of 8,400 events gone, the queue empty), so it is only stopped.
+    const signals =
+      policy === "always" ? (["SIGTERM", "SIGKILL"] as const) : (["SIGTERM"] as const);
+
+    it(`acknowledged batches are stored exactly once across ${signals.join(" and ")}`, async () => {
       const { redis: own, h: harness } = await setup.start(policy);
       const url = await harness.app.listen({ host: "127.0.0.1", port: 0 });
       harness.startWorker({ flushMs: 100 });
@@ -204,7 +211,7 @@ describe.each<RedisFsyncPolicy>(["always", "everysec"])(
       if (policy === "always") await waitFor(async () => (await fsync()) === "always");
 
       const clients = startClients(harness, url, 4, 200);
-      for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      for (const signal of signals) {
         await waitFor(async () => clients.out.acked.size >= 2_000, 20_000, "batches acked");
         const before = clients.out.codes.get(503) ?? 0;
         await own.stop(signal);
