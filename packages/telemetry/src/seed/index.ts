@@ -127,6 +127,12 @@ function templateFor(slug: string, index: number) {
   return TEMPLATES.find((t) => t.id === byName) ?? TEMPLATES[index % TEMPLATES.length];
 }
 
+/** Each project's template by id: the events and seedDockerfiles must pick the same one. */
+function templatesOf(projects: readonly { id: string; slug: string }[]) {
+  const byProject = new Map(projects.map((p, i) => [p.id, templateFor(p.slug, i)]));
+  return (projectId: string) => byProject.get(projectId) ?? TEMPLATES[0];
+}
+
 function buildEvents(
   build: GitBuild,
   template: Template | undefined,
@@ -291,9 +297,9 @@ export function seedDockerfiles(
   const input = seedTelemetryInput
     .pick({ builds: true, projects: true })
     .parse({ builds: options.builds, projects: options.projects });
-  const templates = new Map(input.projects.map((p, i) => [p.id, templateFor(p.slug, i)]));
+  const templateOf = templatesOf(input.projects);
   return input.builds.flatMap((b) => {
-    const template = templates.get(b.projectId) ?? TEMPLATES[0];
+    const template = templateOf(b.projectId);
     if (!template) return [];
     const file = dockerfileForBuild(normalizeBuild(b), template);
     return [{ buildId: b.id, text: `${file.text.join("\n")}\n` }];
@@ -306,7 +312,7 @@ export function generateSeedEvents(
   now: Date,
 ): TelemetryEvent[] {
   const builds = input.builds.map(normalizeBuild);
-  const templates = new Map(input.projects.map((p, i) => [p.id, templateFor(p.slug, i)]));
+  const templateOf = templatesOf(input.projects);
   // Each project fixes some of its lint findings at some build and lives with the rest.
   const fixedAfter = new Map<string, number>();
   for (const p of input.projects) {
@@ -330,7 +336,7 @@ export function generateSeedEvents(
   }
   const raw: TelemetryEventInput[] = [];
   for (const b of builds) {
-    raw.push(...buildEvents(b, templates.get(b.projectId) ?? TEMPLATES[0], fixedAfter, now));
+    raw.push(...buildEvents(b, templateOf(b.projectId), fixedAfter, now));
   }
   raw.push(
     ...seedRunnerEvents(
